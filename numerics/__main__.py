@@ -1,0 +1,5 @@
+import sys
+
+from numerics.cli import main
+
+sys.exit(main())

@@ -1,0 +1,72 @@
+"""The proof framework itself: verdict logic, and that failing steps are caught."""
+
+import sympy as sp
+
+from proofs_checks.framework import Claim, Proof, prove_nonneg, run_claim
+
+
+def _claim(fn, printed=False):
+    return Claim("T", "test claim", fn, printed)
+
+
+def test_proved_claim():
+    x = sp.Symbol("x", real=True)
+
+    def proof(p: Proof):
+        p.nonneg(x**2 - 2 * x + 1, "(x-1)^2 >= 0")
+        p.sample("x^2 >= 2x - 1", lambda rng: (2 * (v := rng.normal()) - 1, v * v))
+
+    r = run_claim(_claim(proof))
+    assert r.verdict == "proved", r
+    assert r.method == "symbolic+sampled"
+
+
+def test_false_inequality_fails():
+    x = sp.Symbol("x", real=True)
+
+    def proof(p: Proof):
+        p.nonneg(x - 1, "x >= 1 (false)")
+
+    assert run_claim(_claim(proof)).verdict == "failed"
+
+
+def test_sampled_violation_fails():
+    def proof(p: Proof):
+        p.sample("x <= 0 (false)", lambda rng: (abs(rng.normal()) + 1e-3, 0.0))
+
+    r = run_claim(_claim(proof))
+    assert r.verdict == "failed"
+    assert "lhs=" in r.steps[0].detail
+
+
+def test_sampled_only_is_holds():
+    def proof(p: Proof):
+        p.sample("sin <= 1", lambda rng: (float(sp.sin(rng.normal())), 1.0), n=20, role="proof")
+
+    assert run_claim(_claim(proof)).verdict == "holds"
+
+
+def test_printed_needs_witness():
+    def without(p: Proof):
+        p.fact("looked for a counterexample", True)
+
+    def with_w(p: Proof):
+        p.witness("H0 < 0", confirmed=True, H0=-1.0)
+
+    assert run_claim(_claim(without, printed=True)).verdict == "failed"
+    r = run_claim(_claim(with_w, printed=True))
+    assert r.verdict == "defective" and r.witness["H0"] == -1.0
+
+
+def test_crashing_proof_is_failed_not_raised():
+    def proof(p: Proof):
+        raise RuntimeError("boom")
+
+    r = run_claim(_claim(proof))
+    assert r.verdict == "failed" and "boom" in r.error
+
+
+def test_prove_nonneg_polynomial_in_nonneg_symbols():
+    a, b = sp.symbols("a b", nonnegative=True)
+    assert prove_nonneg(a**3 + 2 * a * b + b)[0]
+    assert not prove_nonneg(a - b)[0]
