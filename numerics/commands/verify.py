@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     total = time.perf_counter() - t0
     failed = [r for r in results if r.verdict == "failed"]
     if args.json:
-        print(json.dumps([r.to_dict() for r in results], indent=1))
+        print(json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False))
     else:
         _print_table(results, args.steps)
         counts = {v: sum(r.verdict == v for r in results) for v in ("proved", "holds", "defective", "failed")}
@@ -56,7 +56,7 @@ def _print_table(results, show_steps: bool) -> None:
         st = r.statement if len(r.statement) <= w_st else r.statement[: w_st - 1] + "…"
         print(f"{r.id:<{w_id}}  {st:<{w_st}}  {r.method:<28}  {r.verdict:<9}  {r.seconds:7.3f}")
         if r.witness is not None:
-            print(f"{'':<{w_id}}  witness: {json.dumps(r.witness, default=str)}")
+            print(f"{'':<{w_id}}  witness: {json.dumps(r.witness, default=str, ensure_ascii=False)}")
         if r.error:
             print(f"{'':<{w_id}}  error: {r.error.splitlines()[0]}")
         if show_steps or r.verdict == "failed":
