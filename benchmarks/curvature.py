@@ -1,0 +1,254 @@
+"""Benchmark of the curvature engine (issue 4): HVPs and wall time to a certified relative bracket.
+
+For each problem: Lanczos (stop on the certified bracket, tol 1e-6, delta 1e-3) against power
+iteration stopped when the estimate changes by < 1e-3 (the rule common Hessian tools use), with
+the error each actually achieved against a reference (dense float64 eigvalsh where n is small,
+else a Lanczos run certified to 1e-10). "Equal accuracy" ratios: the HVPs power iteration needs
+to reach Lanczos's achieved accuracy (capped), and the HVPs Lanczos needs to reach power's.
+Also: cost of one HVP vs one gradient on the ~1M-parameter MLP, and the dense/Lanczos crossover
+that sets AUTO_DENSE_MAX.
+
+Run: python benchmarks/curvature.py [--quick] [--compile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+
+import torch
+from torch import nn
+from torch.func import functional_call, grad, jvp
+
+from numerics.curvature.lanczos import lanczos_norm
+from numerics.curvature.model import model_problem
+from numerics.curvature.power import power_norm
+from numerics.curvature.spectral_norm import solve_problem
+
+F64 = torch.float64
+CE = nn.functional.cross_entropy
+
+
+def orth(d: int, g: torch.Generator) -> torch.Tensor:
+    q, r = torch.linalg.qr(torch.randn(d, d, generator=g, dtype=F64))
+    return q * torch.sign(torch.diagonal(r))
+
+
+def balanced_dln(depth: int = 4, d: int = 10, m: int = 50, seed: int = 0):
+    """W_i = U_{i+1} diag(s)^{1/l} U_i^T (strongly balanced), f = (1/m)||W_l...W_1 X - Y||_F^2."""
+    g = torch.Generator().manual_seed(seed)
+    U = [orth(d, g) for _ in range(depth + 1)]
+    s = torch.linspace(0.5, 2.0, d, dtype=F64)
+    params = {f"W{i}": U[i + 1] @ torch.diag(s ** (1.0 / depth)) @ U[i].T for i in range(depth)}
+    X = torch.randn(d, m, generator=g, dtype=F64)
+    Y = torch.randn(d, m, generator=g, dtype=F64)
+
+    def f(p):
+        P = p["W0"]
+        for i in range(1, depth):
+            P = p[f"W{i}"] @ P
+        return ((P @ X - Y) ** 2).sum() / m
+    from numerics.curvature.hvp import FlatProblem
+    return FlatProblem.from_loss(f, params)
+
+
+def mlp_ce(sizes, n_samples, seed=0, clustered=False):
+    """Tanh MLP at PyTorch's default init; Gaussian inputs with random labels, or (clustered)
+    inputs = class mean (norm 3) + unit noise, the setting where CE Hessians show outliers."""
+    g = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers += [nn.Linear(sizes[i], sizes[i + 1]), nn.Tanh()]
+    model = nn.Sequential(*layers[:-1])
+    X = torch.randn(n_samples, sizes[0], generator=g)
+    y = torch.randint(0, sizes[-1], (n_samples,), generator=g)
+    if clustered:
+        means = torch.randn(sizes[-1], sizes[0], generator=g)
+        X = X + 3.0 * means[y] / means.norm(dim=1, keepdim=True)[y]
+    return model, [(X, y)]
+
+
+class TinyTransformer(nn.Module):
+    def __init__(self, d=16, heads=2, ff=32, vocab=None):
+        super().__init__()
+        self.enc = nn.TransformerEncoderLayer(d, heads, dim_feedforward=ff, dropout=0.0, batch_first=True)
+        self.head = nn.Linear(d, 1)
+
+    def forward(self, x):
+        return self.head(self.enc(x).mean(dim=1))
+
+
+def transformer_problem(seed=0):
+    g = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    model = TinyTransformer()
+    X = torch.randn(32, 8, 16, generator=g)
+    y = torch.randn(32, 1, generator=g)
+    # ((o - t)**2).mean() rather than F.mse_loss: the latter has no forward-over-reverse rule in
+    # torch 2.13 ("ZeroTensors are immutable") and would fall back to reverse-over-reverse.
+    return model_problem(model, lambda o, t: ((o - t) ** 2).mean(), [(X, y)], device="cpu")
+
+
+def first_at(history, ref, target):
+    for h in history:
+        if abs(h[1] - ref) <= target * ref:
+            return h[0]
+    return None
+
+
+def compare(name, problem, ref, ref_note, power_cap, lines, max_hvps=120):
+    gen = lambda: torch.Generator().manual_seed(1)
+    hist: list = []
+    t0 = time.perf_counter()
+    lan = lanczos_norm(problem.hvp, problem.n, tol=1e-6, max_hvps=max_hvps, v0=None, generator=gen(),
+                       delta=1e-3, history=hist)
+    t_lan = time.perf_counter() - t0
+    if ref is None:  # the certified run is its own reference (uncertainty: its bracket width)
+        ref = lan["value"]
+        ref_note = (f"this Lanczos run (bracket {(lan['upper'] - lan['lower']) / lan['lower']:.0e})",
+                    (lan["upper"] - lan["lower"]) / lan["lower"])
+    phist: list = []
+    t0 = time.perf_counter()
+    pw = power_norm(problem.hvp, problem.n, tol=1e-3, max_hvps=power_cap, v0=None, generator=gen(),
+                    delta=1e-3, history=phist)
+    t_pw = time.perf_counter() - t0
+    err_lan = abs(lan["value"] - ref) / ref
+    err_pw = abs(pw["value"] - ref) / ref
+    width = (lan["upper"] - lan["lower"]) / lan["lower"]
+    # equal accuracy 1: Lanczos HVPs to reach power's achieved error (from its Ritz history)
+    lan_at_pw = first_at(hist, ref, err_pw)
+    # equal accuracy 2: HVPs to an error <= 1e-6 (Lanczos's Ritz estimate, uncertified) and power
+    target = max(1e-6, ref_note[1])
+    lan_at_6 = first_at(hist, ref, target)
+    phist2: list = []
+    power_norm(problem.hvp, problem.n, tol=1e-15, max_hvps=power_cap, v0=None, generator=gen(),
+               delta=1e-3, history=phist2)
+    pw_at_6 = first_at(phist2, ref, target)
+    row = (f"| {name} | {problem.n:,} | {lan['hvps']} | {t_lan:.2f} | {width:.1e} | {err_lan:.1e} | "
+           f"{pw['hvps']} | {t_pw:.2f} | {err_pw:.1e} | {lan_at_pw} | {target:.0e} | {lan_at_6} | "
+           f"{pw_at_6 if pw_at_6 else f'>{power_cap}'} | {ref_note[0]} |")
+    print(row, flush=True)
+    lines.append(row)
+    return lan, pw
+
+
+def hvp_vs_grad(compile_: bool, reps: int = 7):
+    model, data = mlp_ce([784, 1024, 256, 10], 256)
+    X, y = data[0]
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    n = sum(v.numel() for v in params.values())
+    f = lambda p: CE(functional_call(model, p, (X,)), y)
+    v = {k: torch.randn_like(t) for k, t in params.items()}
+    g = grad(f)
+    hvp = lambda: jvp(g, (params,), (v,))[1]
+    rr = lambda: grad(lambda p: sum((a * v[k]).sum() for k, a in g(p).items()))(params)
+    out = {}
+    for name, fn in (("grad", lambda: g(params)), ("hvp forward-over-reverse", hvp),
+                     ("hvp reverse-over-reverse", rr)):
+        fn()
+        ts = []
+        for _ in range(reps):  # minimum over repetitions: robust to other users of a shared CPU
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+        out[name] = min(ts)
+    if compile_:
+        try:
+            cg = torch.compile(lambda p: g(p))
+            ch = torch.compile(lambda p, u: jvp(g, (p,), (u,))[1])
+            t0 = time.perf_counter()
+            cg(params), ch(params, v)
+            out["compile time"] = time.perf_counter() - t0
+            for name, fn in (("grad compiled", lambda: cg(params)), ("hvp compiled", lambda: ch(params, v))):
+                ts = []
+                for _ in range(reps):
+                    t0 = time.perf_counter()
+                    fn()
+                    ts.append(time.perf_counter() - t0)
+                out[name] = min(ts)
+        except Exception as err:  # report, do not fail the benchmark
+            out["compile error"] = repr(err)[:120]
+    return n, out
+
+
+def crossover(lines):
+    rows = []
+    for h in (4, 8, 16, 32):
+        model, data = mlp_ce([10, h, 4], 64)
+        prob = model_problem(model, CE, data, device="cpu")
+        times = {}
+        for method in ("dense", "lanczos"):
+            t0 = time.perf_counter()
+            solve_problem(prob, method=method, generator=torch.Generator().manual_seed(0))
+            times[method] = time.perf_counter() - t0
+        rows.append((prob.n, times["dense"], times["lanczos"]))
+        line = f"| {prob.n} | {times['dense']:.3f} | {times['lanczos']:.3f} |"
+        print(line, flush=True)
+        lines.append(line)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="skip the ~1M model and the crossover")
+    ap.add_argument("--compile", action="store_true", help="also time torch.compile'd grad/HVP")
+    args = ap.parse_args()
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    lines = [f"date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.processor() or platform.machine()}, "
+             f"torch {torch.__version__}, threads {torch.get_num_threads()}, CUDA {torch.cuda.is_available()}"]
+    print(lines[0])
+    head = ("| problem | n | Lanczos HVPs (certified 1e-6) | Lanczos s | certified rel. width | Lanczos err "
+            "| power HVPs (1e-3 rule) | power s | power err | Lanczos HVPs to power's err "
+            "| eps = max(1e-6, ref. uncertainty) | Lanczos HVPs to err eps | power HVPs to err eps | reference |")
+    print(head)
+    print("|" + "---|" * 14)
+    lines += [head, "|" + "---|" * 14]
+
+    dln = balanced_dln()
+    from numerics.curvature.dense import dense_norm
+    d = dense_norm(dln.dense)
+    compare("balanced deep linear (l=4, d=10, MSE)", dln, d["value"], ("dense float64", 1e-13), 2000, lines)
+
+    model, data = mlp_ce([20, 32, 5], 256)
+    prob = model_problem(model, CE, data, device="cpu")
+    d = dense_norm(prob.dense)
+    compare("MLP 20-32-5 tanh, CE, random labels", prob, d["value"], ("dense float64", 1e-13), 2000, lines)
+
+    model, data = mlp_ce([20, 32, 5], 256, clustered=True)
+    prob = model_problem(model, CE, data, device="cpu")
+    d = dense_norm(prob.dense)
+    compare("MLP 20-32-5 tanh, CE, clustered classes", prob, d["value"], ("dense float64", 1e-13), 2000, lines)
+
+    tp = transformer_problem()
+    r = lanczos_norm(tp.hvp, tp.n, tol=1e-10, max_hvps=150, v0=None,
+                     generator=torch.Generator().manual_seed(7), delta=1e-3)
+    compare("TransformerEncoderLayer d=16 (dropout 0) + head, MSE", tp, r["value"],
+            (f"Lanczos bracket {(r['upper'] - r['lower']) / r['lower']:.0e}",
+             (r["upper"] - r["lower"]) / r["lower"]), 1500, lines)
+    print("HVP modes (transformer):", sorted(set(tp.modes)))
+
+    if not args.quick:
+        model, data = mlp_ce([784, 1024, 256, 10], 64)
+        big = model_problem(model, CE, data, device="cpu")
+        compare("MLP 784-1024-256-10 tanh, CE (64 samples)", big, None, None, 60, lines, max_hvps=60)
+        n, t = hvp_vs_grad(args.compile)
+        lines.append("")
+        lines.append(f"HVP vs gradient, MLP 784-1024-256-10, n = {n:,}, 256 samples, float32, CPU "
+                     f"(min of 7 runs):")
+        for k, v in t.items():
+            lines.append(f"- {k}: {v * 1e3:.1f} ms" if isinstance(v, float) else f"- {k}: {v}")
+        if "grad" in t:
+            lines.append(f"- ratio hvp(forward-over-reverse)/grad = {t['hvp forward-over-reverse'] / t['grad']:.2f}, "
+                         f"reverse-over-reverse/grad = {t['hvp reverse-over-reverse'] / t['grad']:.2f}")
+        print("\n".join(lines[-6:]))
+        lines.append("")
+        lines.append("| n (MLP 10-h-4, CE) | dense s | Lanczos (1e-6) s |")
+        lines.append("|---|---|---|")
+        print(lines[-2] + "\n" + lines[-1])
+        crossover(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Flat view of a loss and its exact Hessian-vector products (torch.func).
+
+A problem is a weighted sum of scalar loss terms of one flat parameter vector w,
+
+    f(w) = sum_b  c_b * f_b(w),
+
+(one term for :func:`~numerics.curvature.hessian_spectral_norm`, one per mini-batch for
+:func:`~numerics.curvature.model_hessian_norm`). The Hessian-vector product is the exact
+
+    H v = sum_b c_b * d/dt grad f_b(w + t v) |_{t=0}
+
+computed forward-over-reverse: ``torch.func.jvp(torch.func.grad(f_b), (w,), (v,))``. Some
+operators lack forward-mode support inside ``grad`` (in torch 2.13 ``F.mse_loss`` fails with
+"ZeroTensors are immutable"); such a term falls back, once and for good, to reverse-over-reverse
+``grad(w -> <grad f_b(w), v>)`` (same exact HVP, recorded in ``FlatProblem.modes``).
+Scaled-dot-product attention runs on its "math" back-end inside HVPs and dense Hessians (the
+fused CPU/flash kernels have no second derivative).
+
+>>> import torch
+>>> A = torch.tensor([[2., 1.], [1., -3.]], dtype=torch.float64)
+>>> p = FlatProblem.from_loss(lambda w: 0.5 * w @ A @ w, torch.zeros(2, dtype=torch.float64))
+>>> p.hvp(torch.tensor([1., 0.], dtype=torch.float64)).tolist()
+[2.0, 1.0]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import torch
+from torch.func import grad, jvp, vmap
+from torch.nn.attention import SDPBackend, sdpa_kernel
+
+__all__ = ["FlatProblem", "flatten_params", "check_loss_value"]
+
+Term = tuple[float, Callable[[torch.Tensor], torch.Tensor]]
+
+
+def flatten_params(params: Any, name: str = "params") -> tuple[torch.Tensor, Callable[[torch.Tensor], Any]]:
+    """Concatenate a tensor or a dict of tensors into a detached 1-D vector.
+
+    Returns ``(w, unflatten)`` with ``unflatten(w)`` rebuilding the structure (differentiably).
+    Raises ``TypeError`` for other containers, non-floating or complex dtypes, mixed dtypes
+    or devices, and ``ValueError`` for an empty parameter set.
+    """
+    if isinstance(params, torch.Tensor):
+        tensors, keys = [params], None
+    elif isinstance(params, Mapping):
+        keys = list(params)
+        tensors = [params[k] for k in keys]
+        for k, t in zip(keys, tensors):
+            if not isinstance(t, torch.Tensor):
+                raise TypeError(f"{name}[{k!r}] must be a torch.Tensor, got {type(t).__name__}")
+    else:
+        raise TypeError(f"{name} must be a torch.Tensor or a dict of tensors, got {type(params).__name__}")
+    for t in tensors:
+        if t.is_complex():
+            raise TypeError(f"{name} must be real: complex dtype {t.dtype} is not supported "
+                            "(the Hessian of a real loss in complex parameters is not symmetric)")
+        if not t.is_floating_point():
+            raise TypeError(f"{name} must have a floating dtype, got {t.dtype}")
+    if len({t.dtype for t in tensors}) > 1 or len({t.device for t in tensors}) > 1:
+        raise TypeError(f"{name}: all tensors must share one dtype and device")
+    n = sum(t.numel() for t in tensors)
+    if n == 0:
+        raise ValueError(f"{name} must contain at least one parameter")
+    w = torch.cat([t.detach().reshape(-1) for t in tensors])
+    shapes = [t.shape for t in tensors]
+    sizes = [t.numel() for t in tensors]
+
+    if keys is None:
+        shape = shapes[0]
+
+        def unflatten(v: torch.Tensor) -> Any:
+            return v.view(shape)
+    else:
+        def unflatten(v: torch.Tensor) -> Any:
+            return {k: p.view(s) for k, p, s in zip(keys, torch.split(v, sizes), shapes)}
+    return w, unflatten
+
+
+def check_loss_value(value: Any, name: str = "loss_fn") -> float:
+    """The loss must be a real, finite, 0-dimensional tensor; returns it as a float."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must return a torch.Tensor, got {type(value).__name__}")
+    if value.ndim != 0:
+        raise ValueError(f"{name} must return a scalar (0-dim) tensor, got shape {tuple(value.shape)}")
+    if value.is_complex() or not value.is_floating_point():
+        raise TypeError(f"{name} must return a real floating tensor, got {value.dtype}")
+    x = float(value.detach())
+    if not math.isfinite(x):
+        raise ValueError(f"{name} returned a non-finite loss ({x}) at the given parameters")
+    return x
+
+
+class FlatProblem:
+    """f(w) = sum_b c_b f_b(w) at a fixed point w, with exact HVPs, gradient and dense Hessian."""
+
+    def __init__(self, terms: Sequence[Term], w: torch.Tensor, unflatten: Callable[[torch.Tensor], Any],
+                 template: Any = None, name: str = "loss_fn") -> None:
+        self.terms = list(terms)
+        self.w = w
+        self.unflatten = unflatten
+        self.template = template if template is not None else w
+        self.n = w.numel()
+        self.dtype = w.dtype
+        self.device = w.device
+        self.name = name
+        self._grads = [grad(f) for _, f in self.terms]
+        self.modes = ["forward-over-reverse"] * len(self.terms)
+        self.hvp_count = 0
+
+    @classmethod
+    def from_loss(cls, loss_fn: Callable[[Any], torch.Tensor], params: Any) -> FlatProblem:
+        """One term ``loss_fn(params)``; ``params`` a tensor or a dict of tensors."""
+        if not callable(loss_fn):
+            raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+        w, unflatten = flatten_params(params)
+        return cls([(1.0, lambda v: loss_fn(unflatten(v)))], w, unflatten, params)
+
+    def loss(self, w: torch.Tensor | None = None) -> float:
+        """f(w) (default: the problem's point), checked scalar, real and finite."""
+        w = self.w if w is None else w
+        with torch.no_grad():
+            return sum(c * check_loss_value(f(w), self.name) for c, f in self.terms)
+
+    def gradient(self, w: torch.Tensor | None = None) -> torch.Tensor:
+        """grad f(w) as a flat vector."""
+        w = self.w if w is None else w
+        out = torch.zeros_like(w)
+        for (c, _), g in zip(self.terms, self._grads):
+            out.add_(g(w), alpha=c)
+        return out
+
+    def hvp(self, v: torch.Tensor) -> torch.Tensor:
+        """Exact H(w) v (forward-over-reverse), in the problem's dtype; counts one HVP."""
+        with sdpa_kernel([SDPBackend.MATH]):
+            return self._hvp(v)
+
+    def _hvp(self, v: torch.Tensor) -> torch.Tensor:
+        v = v.to(dtype=self.dtype, device=self.device)
+        out = torch.zeros_like(self.w)
+        for i, ((c, _), g) in enumerate(zip(self.terms, self._grads)):
+            if self.modes[i] == "forward-over-reverse":
+                try:
+                    out.add_(jvp(g, (self.w,), (v,))[1], alpha=c)
+                    continue
+                except RuntimeError:
+                    self.modes[i] = "reverse-over-reverse"
+            out.add_(grad(lambda u, g=g: torch.vdot(g(u), v))(self.w), alpha=c)
+        self.hvp_count += 1
+        return out
+
+    def dense(self, chunk: int = 128) -> torch.Tensor:
+        """The n x n Hessian, built ``chunk`` columns at a time (vmap of exact HVPs over unit
+        vectors, so memory is bounded by ``chunk`` HVPs), problem dtype."""
+        out = torch.zeros(self.n, self.n, dtype=self.dtype, device=self.device)
+        eye = torch.eye(self.n, dtype=self.dtype, device=self.device)
+        with sdpa_kernel([SDPBackend.MATH]):
+            for i, ((c, _), g) in enumerate(zip(self.terms, self._grads)):
+                for start in range(0, self.n, chunk):
+                    basis = eye[start:start + chunk]
+                    if self.modes[i] == "forward-over-reverse":
+                        try:
+                            cols = vmap(lambda v, g=g: jvp(g, (self.w,), (v,))[1])(basis)
+                            out[start:start + chunk].add_(cols, alpha=c)
+                            continue
+                        except RuntimeError:
+                            self.modes[i] = "reverse-over-reverse"
+                    for r, v in enumerate(basis):  # H is symmetric: row = column
+                        out[start + r].add_(grad(lambda u, g=g, v=v: torch.vdot(g(u), v))(self.w), alpha=c)
+        return out

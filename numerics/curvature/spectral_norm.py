@@ -1,0 +1,159 @@
+r"""``hessian_spectral_norm``: ||∇²f(w)||_2 = max_i |lambda_i(∇²f(w))| with a certified bracket.
+
+This is the curvature in Definition 3.1 (v2) of (H0,H1)-smoothness: the spectral norm (largest
+|eigenvalue|) of the Hessian, not its largest eigenvalue, not a Frobenius norm.
+
+Methods
+-------
+* ``"dense"``: the full Hessian (vmap of exact HVPs) + eigh in float64; exact reference,
+  deterministic bracket.
+* ``"lanczos"``: exact HVPs (forward-over-reverse), full reorthogonalisation, both spectrum ends;
+  ``lower`` is deterministic (||H y|| for a unit y), ``upper`` holds with probability
+  >= 1 - ``delta`` over the Gaussian start drawn from ``generator`` (also with a warm start ``v0``,
+  which is perturbed; see :mod:`numerics.curvature.certificate`). Stops when the bracket's
+  relative width is <= ``tol``.
+* ``"power"``: cross-check only; stops when the estimate changes by < ``tol`` (relative), which
+  certifies nothing; its probabilistic upper bound is loose.
+* ``"eigsh"``: SciPy ARPACK on a LinearOperator (which='LM'); ``upper = inf`` (lower-only).
+* ``"auto"``: ``dense`` for n <= AUTO_DENSE_MAX, else ``lanczos`` (threshold measured in
+  benchmarks/curvature.py).
+
+Non-convergence within ``max_hvps`` is a result (``converged=False`` with the bracket reached).
+"""
+
+from __future__ import annotations
+
+import numbers
+import time
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from numerics.curvature.dense import DENSE_MAX, dense_norm
+from numerics.curvature.hvp import FlatProblem, flatten_params
+from numerics.curvature.lanczos import lanczos_norm
+from numerics.curvature.power import power_norm
+from numerics.curvature.result import SpectralNormResult, _vector_like
+from numerics.curvature.scipy_backend import eigsh_norm
+from theory._checks import check_scalar
+
+__all__ = ["hessian_spectral_norm", "solve_problem", "METHODS", "AUTO_DENSE_MAX", "DEFAULT_MAX_HVPS"]
+
+METHODS = ("auto", "dense", "lanczos", "power", "eigsh")
+
+#: ``auto`` uses the dense method up to this many parameters. Measured in
+#: benchmarks/curvature.py (RESULTS_curvature.md, shared 2-core CPU): for MLPs with n <= 484 the
+#: dense Hessian (n HVPs batched by vmap) + eigh took 0.1-0.5 s against 2-2.7 s for a certified
+#: Lanczos run (tol 1e-6); at n = 837 (256 samples) both took ~10-20 s. The dense result is
+#: also exact (deterministic bracket), so ties go to dense.
+AUTO_DENSE_MAX = 500
+
+#: Default HVP budgets: Lanczos keeps every vector (8 n bytes each); power iteration does not.
+DEFAULT_MAX_HVPS = {"lanczos": 100, "eigsh": 400, "power": 1000}
+
+
+def _check_common(method: str, tol: Any, max_hvps: Any, delta: Any, generator: Any) -> tuple[float, float]:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    tol = check_scalar("tol", tol, low=0, high=1, low_open=True, high_open=True)
+    delta = check_scalar("delta", delta, low=0, high=1, low_open=True, high_open=True)
+    if max_hvps is not None and (isinstance(max_hvps, bool) or not isinstance(max_hvps, numbers.Integral)
+                                 or max_hvps < 2):
+        raise ValueError(f"max_hvps must be an integer in [2, inf), got {max_hvps!r}")
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+    return float(tol), float(delta)
+
+
+def _flat_v0(v0: Any, problem: FlatProblem) -> torch.Tensor | None:
+    if v0 is None:
+        return None
+    if isinstance(v0, SpectralNormResult):
+        v0 = v0.eigenvector
+    if isinstance(problem.template, dict):
+        if not isinstance(v0, dict) or set(v0) != set(problem.template):
+            raise ValueError("v0 must be a dict with the same keys as params (or a previous result)")
+        v0 = {k: v0[k] for k in problem.template}
+    flat, _ = flatten_params(v0, "v0")
+    if flat.numel() != problem.n:
+        raise ValueError(f"v0 must have {problem.n} entries, got {flat.numel()}")
+    return flat
+
+
+def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e-6,
+                  max_hvps: int | None = None, v0: Any = None, generator: torch.Generator | None = None,
+                  delta: float = 1e-3, stop: str = "bracket") -> SpectralNormResult:
+    """||H||_2 for a :class:`~numerics.curvature.hvp.FlatProblem` (shared by the public APIs)."""
+    tol, delta = _check_common(method, tol, max_hvps, delta, generator)
+    if stop not in ("bracket", "residual"):
+        raise ValueError(f"stop must be 'bracket' or 'residual', got {stop!r}")
+    t0 = time.perf_counter()
+    problem.loss()  # scalar, real, finite: clear errors before any HVP
+    if method == "auto":
+        method = "dense" if problem.n <= AUTO_DENSE_MAX else "lanczos"
+    flat_v0 = _flat_v0(v0, problem)
+    if method == "dense":
+        if problem.n > DENSE_MAX:
+            raise ValueError(f"method='dense' builds an n x n Hessian; n = {problem.n} > {DENSE_MAX}: "
+                             "use method='lanczos'")
+        out = dense_norm(problem.dense)
+    else:
+        budget = DEFAULT_MAX_HVPS[method] if max_hvps is None else int(max_hvps)
+        solver: Callable[..., dict[str, Any]] = {
+            "lanczos": lanczos_norm, "power": power_norm, "eigsh": eigsh_norm}[method]
+        if method == "eigsh" and problem.n < 3:  # ARPACK needs k < ncv < n
+            solver, method = lanczos_norm, "lanczos"
+        extra = {"stop": stop} if solver is lanczos_norm else {}
+        out = solver(problem.hvp, problem.n, tol=tol, max_hvps=budget, v0=flat_v0,
+                     generator=generator, delta=delta, device=problem.device, **extra)
+    vec = out["vector"].to(problem.dtype)
+    return SpectralNormResult(
+        value=float(out["value"]), lower=float(out["lower"]), upper=float(out["upper"]),
+        residual=float(out["residual"]), hvps=int(out["hvps"]), converged=bool(out["converged"]),
+        method=method, certificate=out["certificate"], delta=float(out["delta"]),
+        eigenvalue=float(out["eigenvalue"]), n=problem.n, dtype=str(problem.dtype).replace("torch.", ""),
+        device=str(problem.device), seconds=time.perf_counter() - t0,
+        eigenvector=_vector_like(vec, problem.template))
+
+
+def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *, method: str = "auto",
+                          tol: float = 1e-6, max_hvps: int | None = None, v0: Any = None,
+                          generator: torch.Generator | None = None, delta: float = 1e-3,
+                          stop: str = "bracket") -> SpectralNormResult:
+    r"""||∇²f(w)||_2 (largest |eigenvalue|, Definition 3.1 v2) of ``f = loss_fn`` at ``params``.
+
+    Parameters
+    ----------
+    loss_fn: ``loss_fn(params) -> 0-dim real tensor``, the loss exactly as you define it (its
+        normalisation, mean or sum, is yours; the Hessian is of that function).
+    params: a tensor or a dict of tensors (one dtype and device); computations run in that dtype
+        on that device (pass float64 for verification; float32 is allowed, the bracket is then
+        about the float32 HVP operator). The Lanczos vectors are always float64.
+    method: ``"auto" | "dense" | "lanczos" | "power" | "eigsh"`` (module docstring).
+    tol: relative bracket width to reach, (upper - lower) <= tol * lower (power: relative change).
+    max_hvps: HVP budget (default 100 for Lanczos, 400 eigsh, 1000 power); when exhausted the
+        result has ``converged=False`` and the bracket reached.
+    v0: warm start, a vector shaped like ``params`` or a previous :class:`SpectralNormResult`.
+    generator: ``torch.Generator`` for the random start (reproducibility).
+    delta: failure probability of the probabilistic upper bound (Lanczos / power).
+    stop: Lanczos stopping rule, ``"bracket"`` (certified relative width <= tol) or
+        ``"residual"`` (Ritz residual <= tol |theta|; cheaper, profits from warm starts, the
+        reported upper bound is then wider than tol). ``converged`` refers to the rule used.
+
+    Raises ``ValueError`` for a non-scalar or non-finite loss, bad ``tol``/``delta``/``max_hvps``/
+    ``method``; ``TypeError`` for complex or integer params, or a non-tensor loss.
+
+    Example: an indefinite quadratic 1/2 w^T A w with eigenvalues {2, -7, 1}.
+
+    >>> import torch
+    >>> A = torch.diag(torch.tensor([2.0, -7.0, 1.0], dtype=torch.float64))
+    >>> f = lambda w: 0.5 * w @ A @ w
+    >>> r = hessian_spectral_norm(f, torch.zeros(3, dtype=torch.float64), method="lanczos",
+    ...                           generator=torch.Generator().manual_seed(0))
+    >>> round(r.value, 12), round(r.eigenvalue, 12), r.lower <= 7.0 <= r.upper, r.certificate
+    (7.0, -7.0, True, 'deterministic')
+    """
+    problem = FlatProblem.from_loss(loss_fn, params)
+    return solve_problem(problem, method=method, tol=tol, max_hvps=max_hvps, v0=v0,
+                         generator=generator, delta=delta, stop=stop)

@@ -1,0 +1,169 @@
+r"""``CurvatureTracker``: ||∇²f|| bracket and local-smoothness estimators along any training loop.
+
+Every ``every`` steps it records: step, loss f(w_t), the bracket [lower, upper] on ||∇²f(w_t)||_2
+(Lanczos warm-started from the previous top eigenvector, probabilistic upper bound with
+failure probability ``delta``), the HVPs used, and the estimators of
+:mod:`numerics.curvature.estimators` at step t (d = w_t - w_{t-1}):
+
+* ``consecutive_secant`` = ||∇f_{S_t}(w_t) - ∇f_{S_{t-1}}(w_{t-1})|| / ||d|| (Section 3.2, v2),
+* ``same_batch_secant``  = ||∇f_{S_t}(w_t) - ∇f_{S_t}(w_{t-1})|| / ||d||,
+* ``directional``        = d^T ∇²f(w_t) d / ||d||^2 (full loss f).
+
+Call it once per step, *before* the optimizer update, with the current parameters, the full
+loss f and the loss of the mini-batch S_t of this step. Steps that neither record nor precede a
+recording cost nothing; the step before a recording stores w_{t-1} and one batch gradient.
+Rows are appended to ``path`` (CSV) as they are recorded.
+
+Example (plain tensors; with an nn.Module use :meth:`CurvatureTracker.step_model`):
+
+>>> import torch
+>>> g = torch.Generator().manual_seed(0)
+>>> X, y = torch.randn(64, 5, generator=g, dtype=torch.float64), torch.randn(64, generator=g, dtype=torch.float64)
+>>> full = lambda w: ((X @ w - y) ** 2).mean()
+>>> tracker = CurvatureTracker(every=5)
+>>> w = torch.zeros(5, dtype=torch.float64)
+>>> for t in range(11):
+...     idx = torch.arange(8 * (t % 8), 8 * (t % 8) + 8)
+...     batch = lambda v, idx=idx: ((X[idx] @ v - y[idx]) ** 2).mean()
+...     _ = tracker.step(w, full, batch)                  # the one line
+...     w = w - 0.05 * torch.func.grad(batch)(w)
+>>> [r.step for r in tracker.records]
+[0, 5, 10]
+>>> exact = torch.linalg.eigvalsh(2 * X.T @ X / 64).max().item()
+>>> all(r.lower <= exact * (1 + 1e-12) and exact <= r.upper * (1 + 1e-12) for r in tracker.records)
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+
+from numerics.curvature.hvp import FlatProblem
+from numerics.curvature.model import model_problem
+from numerics.curvature.result import SpectralNormResult
+from numerics.curvature.spectral_norm import solve_problem
+
+__all__ = ["CurvatureTracker", "TrackerRecord"]
+
+
+@dataclass(frozen=True)
+class TrackerRecord:
+    """One row of the tracker (estimators are NaN at the first step: no previous iterate)."""
+
+    step: int
+    loss: float
+    hessian_norm: float
+    lower: float
+    upper: float
+    hvps: int
+    converged: bool
+    certificate: str
+    consecutive_secant: float
+    same_batch_secant: float
+    directional: float
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+FIELDS = list(TrackerRecord.__dataclass_fields__)
+
+
+class CurvatureTracker:
+    """Records curvature every ``every`` steps of a training loop (see the module docstring).
+
+    Parameters: ``path`` (CSV file, optional), ``every`` (>= 1), ``method`` (solver, default
+    ``"lanczos"``), ``tol``, ``max_hvps``, ``delta``, ``stop`` as in
+    :func:`~numerics.curvature.hessian_spectral_norm` (``stop="residual"`` profits from the warm
+    start; ``"bracket"`` does not, see benchmarks/RESULTS_curvature.md), ``seed`` for the random
+    starts.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, every: int = 10,
+                 method: str = "lanczos", tol: float = 1e-6, max_hvps: int | None = None,
+                 delta: float = 1e-3, stop: str = "bracket", seed: int = 0) -> None:
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be an integer in [1, inf), got {every!r}")
+        self.path = None if path is None else os.fspath(path)
+        self.every = every
+        self.options = dict(method=method, tol=tol, max_hvps=max_hvps, delta=delta, stop=stop)
+        self.generator = torch.Generator().manual_seed(seed)
+        self.records: list[TrackerRecord] = []
+        self._t = 0
+        self._prev: tuple[torch.Tensor, torch.Tensor | None] | None = None
+        self._last: SpectralNormResult | None = None
+        if self.path is not None:
+            with open(self.path, "w", newline="") as fh:
+                csv.writer(fh).writerow(FIELDS)
+
+    def step(self, params: Any, loss_fn: Callable[[Any], torch.Tensor],
+             batch_loss_fn: Callable[[Any], torch.Tensor] | None = None) -> TrackerRecord | None:
+        """One training step t with parameters w_t (tensor or dict), full loss ``loss_fn`` and the
+        loss of this step's mini-batch ``batch_loss_fn`` (optional: without it the secants are NaN).
+        Returns the record when this step records, else None."""
+        params = {k: v.detach() for k, v in params.items()} if isinstance(params, dict) else params.detach()
+        full = FlatProblem.from_loss(loss_fn, params)
+        batch = None if batch_loss_fn is None else FlatProblem.from_loss(batch_loss_fn, params)
+        return self._step(full, batch)
+
+    def step_model(self, model: torch.nn.Module, loss: Callable[[Any, Any], torch.Tensor],
+                   batches: Iterable[Any], batch: Any = None, *, reduction: str = "mean",
+                   dtype: torch.dtype = torch.float64, device: str | torch.device | None = None) -> TrackerRecord | None:
+        """Same for an ``nn.Module``: f is the full-dataset loss over ``batches`` (as in
+        :func:`~numerics.curvature.model_hessian_norm`), ``batch`` = (inputs, targets) of this step."""
+        records_now = self._t % self.every == 0 or (self._t + 1) % self.every == 0
+        if not records_now:  # nothing to do: avoid building the problems
+            self._t += 1
+            return None
+        full = model_problem(model, loss, batches, reduction=reduction, dtype=dtype, device=device)
+        mb = None if batch is None else model_problem(model, loss, [batch], reduction=reduction,
+                                                      dtype=dtype, device=device)
+        return self._step(full, mb)
+
+    def _step(self, full: FlatProblem, batch: FlatProblem | None) -> TrackerRecord | None:
+        t = self._t
+        self._t += 1
+        record = None
+        if t % self.every == 0:
+            loss = full.loss()
+            res = solve_problem(full, v0=self._last, generator=self.generator, **self.options)
+            self._last = res
+            cons = same = direc = math.nan
+            if self._prev is not None:
+                w_prev, g_prev = self._prev
+                d = full.w - w_prev
+                nd = float(torch.linalg.vector_norm(d))
+                if nd > 0:
+                    direc = float(d @ full.hvp(d)) / nd ** 2
+                    if batch is not None and g_prev is not None:
+                        g_now = batch.gradient()
+                        cons = float(torch.linalg.vector_norm(g_now - g_prev)) / nd
+                        same = float(torch.linalg.vector_norm(g_now - batch.gradient(w_prev))) / nd
+            record = TrackerRecord(step=t, loss=loss, hessian_norm=res.value, lower=res.lower,
+                                   upper=res.upper, hvps=res.hvps, converged=res.converged,
+                                   certificate=res.certificate, consecutive_secant=cons,
+                                   same_batch_secant=same, directional=direc, seconds=res.seconds)
+            self.records.append(record)
+            if self.path is not None:
+                with open(self.path, "a", newline="") as fh:
+                    csv.writer(fh).writerow([getattr(record, k) for k in FIELDS])
+        self._prev = None
+        if (t + 1) % self.every == 0:
+            self._prev = (full.w.clone(), None if batch is None else batch.gradient())
+        return record
+
+    def write_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write all records to ``path`` (header + one row per record)."""
+        with open(path, "w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(FIELDS)
+            for r in self.records:
+                writer.writerow([getattr(r, k) for k in FIELDS])
