@@ -67,7 +67,7 @@ def test_tracker_model_loop_csv(tmp_path):
         opt.step()
     rows = list(csv.DictReader(open(path)))
     assert [int(r["step"]) for r in rows] == [0, 3, 6] == [r.step for r in tracker.records]
-    assert math.isnan(tracker.records[0].consecutive_secant)
+    assert tracker.records[0].consecutive_secant is None
     # truth per record is checked in the functional test below; here the invariants
     for r in tracker.records:
         assert r.lower <= r.hessian_norm <= r.upper and r.converged

@@ -37,7 +37,6 @@ True
 from __future__ import annotations
 
 import csv
-import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -65,9 +64,9 @@ class TrackerRecord:
     hvps: int
     converged: bool
     certificate: str
-    consecutive_secant: float
-    same_batch_secant: float
-    directional: float
+    consecutive_secant: float | None  # None: no previous step recorded (first record) or no batch loss
+    same_batch_secant: float | None
+    directional: float | None
     seconds: float
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,7 +106,7 @@ class CurvatureTracker:
     def step(self, params: Any, loss_fn: Callable[[Any], torch.Tensor],
              batch_loss_fn: Callable[[Any], torch.Tensor] | None = None) -> TrackerRecord | None:
         """One training step t with parameters w_t (tensor or dict), full loss ``loss_fn`` and the
-        loss of this step's mini-batch ``batch_loss_fn`` (optional: without it the secants are NaN).
+        loss of this step's mini-batch ``batch_loss_fn`` (optional: without it the secants are None).
         Returns the record when this step records, else None."""
         params = {k: v.detach() for k, v in params.items()} if isinstance(params, dict) else params.detach()
         full = FlatProblem.from_loss(loss_fn, params)
@@ -136,7 +135,7 @@ class CurvatureTracker:
             loss = full.loss()
             res = solve_problem(full, v0=self._last, generator=self.generator, **self.options)
             self._last = res
-            cons = same = direc = math.nan
+            cons = same = direc = None
             if self._prev is not None:
                 w_prev, g_prev = self._prev
                 d = full.w - w_prev
@@ -154,7 +153,7 @@ class CurvatureTracker:
             self.records.append(record)
             if self.path is not None:
                 with open(self.path, "a", newline="") as fh:
-                    csv.writer(fh).writerow([getattr(record, k) for k in FIELDS])
+                    csv.writer(fh).writerow(_csv_row(record))
         self._prev = None
         if (t + 1) % self.every == 0:
             self._prev = (full.w.clone(), None if batch is None else batch.gradient())
@@ -166,4 +165,9 @@ class CurvatureTracker:
             writer = csv.writer(fh)
             writer.writerow(FIELDS)
             for r in self.records:
-                writer.writerow([getattr(r, k) for k in FIELDS])
+                writer.writerow(_csv_row(r))
+
+
+def _csv_row(record: TrackerRecord) -> list[Any]:
+    """A record as CSV cells; a missing estimator (None) is an empty cell."""
+    return ["" if getattr(record, k) is None else getattr(record, k) for k in FIELDS]
