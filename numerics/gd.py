@@ -1,0 +1,467 @@
+"""Batched gradient descent: many runs as one tensor program, stopped run by run.
+
+Every step-size schedule of the toolkit has the form (paper v2, Eq. (1) and its family)
+
+    η_k = 1 / (alpha + beta · gap_k),      gap_k = f(w_k) − f*,
+
+* fixed step η:               alpha = 1/η,      beta = 0
+* the paper's warm-up, Eq. (1): alpha = 10·H0,  beta = 20·H1
+* the family (a, b):          alpha = a·H0,     beta = b·H1
+* practical one-parameter:    η_peak / (1 + C·gap)  →  alpha = 1/η_peak, beta = C/η_peak
+
+so B runs (instances × initial points × schedules) are one program with per-run
+``alpha``, ``beta`` of shape [B].  GD is ``w_{k+1} = w_k − η_k ∇f(w_k)`` in float64
+(by default), with ∇f from the problem's closed form ``vg_fn`` when it has one, else
+from autograd of ``f(W).sum()`` (rows are independent, so this is the per-run gradient).
+
+Semantics (per run):
+
+* ``iterations`` = the first k >= 0 with gap_k <= eps (0 when gap_0 <= eps), i.e. the
+  number of GD steps taken; -1 if the run never converged.
+* ``status``: ``"converged"``; ``"diverged"`` when gap_k is not finite (NaN included:
+  no silent NaN) or gap_k > diverge_factor · max(gap_0, 1); ``"max_iter"`` when
+  gap_k > eps for every k <= max_iter (at most ``max_iter`` steps are taken).
+  A run's status is a result, never an exception.
+* Runs stop individually (masking); stopped runs are dropped from the working set
+  when fewer than half remain, and the loop ends when no run is active.
+
+>>> import numpy as np
+>>> from numerics.problems import cosh_problem
+>>> p = cosh_problem(1.0, 1.0)
+>>> s = Schedule.warmup(p.H0, p.H1)
+>>> r = run_gd(p, np.array([[3.0], [0.0], [40.0]]), [s.alpha, s.alpha, 1e-3], [s.beta, s.beta, 0.0],
+...            eps=1e-6, device="cpu")
+>>> r.status
+('converged', 'converged', 'diverged')
+>>> int(r.iterations[1]), int(r.iterations[2])
+(0, -1)
+>>> bool(r.iterations[0] > 0)
+True
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import torch
+
+from theory._checks import check_scalar
+
+__all__ = ["Schedule", "GDBatchResult", "run_gd", "stack_schedules", "resolve_device", "STATUSES"]
+
+STATUSES = ("converged", "diverged", "max_iter")
+_ACTIVE, _CONV, _DIV, _MAXIT = 0, 1, 2, 3
+
+
+def resolve_device(device: Any = None) -> torch.device:
+    """``device`` as a ``torch.device`` (validated by ``numerics.device.resolve_device`` when
+    that module exists); ``None`` → CUDA when available, else CPU.
+
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    """
+    try:  # the shared helper, when present
+        from numerics.device import resolve_device as _shared  # type: ignore
+    except ImportError:
+        _shared = None
+    if _shared is not None:
+        return _shared(device)
+    if device is not None:
+        return torch.device(device)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A step-size schedule η(gap) = 1 / (alpha + beta·gap), gap = f(w) − f* >= 0.
+
+    >>> Schedule.fixed(0.5).step(3.0)
+    0.5
+    >>> s = Schedule.warmup(2.0, 1.0)          # Eq. (1): 1/(10·H0 + 20·H1·gap)
+    >>> (s.alpha, s.beta, s.step(1.0))
+    (20.0, 20.0, 0.025)
+    >>> Schedule.practical(0.1, 4.0).step(0.5)  # η_peak/(1 + C·gap)
+    0.03333333333333333
+    """
+
+    name: str
+    alpha: float
+    beta: float
+
+    def __post_init__(self) -> None:
+        a = check_scalar("alpha", self.alpha, low=0)
+        b = check_scalar("beta", self.beta, low=0)
+        if a == 0 and b == 0:
+            raise ValueError("alpha and beta must not both be 0 (the step would be infinite)")
+        object.__setattr__(self, "alpha", float(a))
+        object.__setattr__(self, "beta", float(b))
+
+    @classmethod
+    def fixed(cls, eta: float, name: str | None = None) -> "Schedule":
+        """Fixed step η > 0: alpha = 1/η, beta = 0."""
+        eta = check_scalar("eta", eta, low=0, low_open=True)
+        return cls(name or f"fixed(eta={eta:.6g})", 1.0 / eta, 0.0)
+
+    @classmethod
+    def warmup(cls, H0: float, H1: float, a: float = 10.0, b: float = 20.0,
+               name: str | None = None) -> "Schedule":
+        """The warm-up family 1/(a·H0 + b·H1·gap); (a, b) = (10, 20) is Eq. (1) (v2)."""
+        H0 = check_scalar("H0", H0, low=0)
+        H1 = check_scalar("H1", H1, low=0)
+        a = check_scalar("a", a, low=0, low_open=True)
+        b = check_scalar("b", b, low=0, low_open=True)
+        default = "warmup" if (a, b) == (10.0, 20.0) else f"warmup(a={a:g},b={b:g})"
+        return cls(name or default, a * H0, b * H1)
+
+    @classmethod
+    def practical(cls, eta_peak: float, C: float, name: str | None = None) -> "Schedule":
+        """The one-parameter warm-up η_peak/(1 + C·gap): alpha = 1/η_peak, beta = C/η_peak."""
+        eta_peak = check_scalar("eta_peak", eta_peak, low=0, low_open=True)
+        C = check_scalar("C", C, low=0)
+        return cls(name or f"practical(eta={eta_peak:.6g},C={C:.6g})", 1.0 / eta_peak, C / eta_peak)
+
+    def step(self, gap: float) -> float:
+        """η(gap) = 1/(alpha + beta·gap) for gap >= 0."""
+        gap = check_scalar("gap", gap, low=0)
+        return 1.0 / (self.alpha + self.beta * gap)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "alpha": self.alpha, "beta": self.beta}
+
+
+def stack_schedules(schedules: Sequence[Schedule], repeat: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """(alpha, beta) arrays for ``schedules``, each repeated ``repeat`` times in a row
+    (run index = schedule_index·repeat + j).
+
+    >>> a, b = stack_schedules([Schedule.fixed(1.0), Schedule.warmup(1.0, 1.0)], repeat=2)
+    >>> a.tolist(), b.tolist()
+    ([1.0, 1.0, 10.0, 10.0], [0.0, 0.0, 20.0, 20.0])
+    """
+    if repeat < 1:
+        raise ValueError(f"repeat must be >= 1, got {repeat}")
+    alpha = np.repeat([s.alpha for s in schedules], repeat).astype(np.float64)
+    beta = np.repeat([s.beta for s in schedules], repeat).astype(np.float64)
+    return alpha, beta
+
+
+@dataclass(frozen=True)
+class GDBatchResult:
+    """Outcome of :func:`run_gd` for B runs (arrays indexed by run).
+
+    iterations: first k with gap_k <= eps (-1 if never); status: "converged" |
+    "diverged" | "max_iter"; final_gap: gap at the iteration where the run stopped
+    (the offending value for a diverged run, possibly inf/NaN); stopped_at: that
+    iteration (``max_iter`` for a max_iter run); gap_history [T+1, B] and
+    step_history [T, B] when recorded (NaN once a run has stopped; T = the largest
+    ``stopped_at``); gap0: initial gaps.
+    """
+
+    iterations: np.ndarray
+    status: tuple[str, ...]
+    final_gap: np.ndarray
+    gap_history: np.ndarray | None
+    step_history: np.ndarray | None
+    seconds: float
+    device: str
+    dtype: str
+    stopped_at: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    gap0: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    eps: float = math.nan
+    max_iter: int = 0
+    alpha: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    beta: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    loop_iterations: int = 0  # iterations of the batched loop actually executed
+
+    @property
+    def n_runs(self) -> int:
+        return int(self.iterations.shape[0])
+
+    def counts(self) -> dict[str, int]:
+        """Number of runs per status."""
+        return {s: int(sum(1 for x in self.status if x == s)) for s in STATUSES}
+
+    def run(self, i: int) -> dict[str, Any]:
+        """Per-run summary (JSON-friendly)."""
+        if not -self.n_runs <= i < self.n_runs:
+            raise IndexError(f"run index {i} out of range for {self.n_runs} runs")
+        out: dict[str, Any] = {
+            "iterations": int(self.iterations[i]),
+            "status": self.status[i],
+            "final_gap": float(self.final_gap[i]),
+            "stopped_at": int(self.stopped_at[i]) if self.stopped_at.size else None,
+            "gap0": float(self.gap0[i]) if self.gap0.size else None,
+            "alpha": float(self.alpha[i]) if self.alpha.size else None,
+            "beta": float(self.beta[i]) if self.beta.size else None,
+        }
+        if self.gap_history is not None:
+            out["gap_history"] = [float(x) for x in self.gap_history[:, i] if not math.isnan(x)]
+        if self.step_history is not None:
+            out["step_history"] = [float(x) for x in self.step_history[:, i] if not math.isnan(x)]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (non-finite floats become None)."""
+        def fl(a: np.ndarray | None) -> Any:
+            if a is None:
+                return None
+            return [[_jsonf(x) for x in row] for row in a.tolist()] if a.ndim == 2 else \
+                [_jsonf(x) for x in a.tolist()]
+        return {
+            "iterations": [int(x) for x in self.iterations], "status": list(self.status),
+            "final_gap": fl(self.final_gap), "stopped_at": [int(x) for x in self.stopped_at],
+            "gap0": fl(self.gap0), "gap_history": fl(self.gap_history),
+            "step_history": fl(self.step_history), "seconds": self.seconds, "device": self.device,
+            "dtype": self.dtype, "eps": self.eps, "max_iter": self.max_iter,
+            "alpha": fl(self.alpha), "beta": fl(self.beta), "loop_iterations": self.loop_iterations,
+            "counts": self.counts(),
+        }
+
+
+def _jsonf(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def _per_run(name: str, value: Any, B: int, *, nonneg: bool = True) -> np.ndarray:
+    """A scalar or [B] array of finite floats (>= 0 when ``nonneg``)."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a number or an array of numbers, got bool")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {type(value).__name__}") from None
+    if arr.ndim == 0:
+        arr = np.full(B, float(arr))
+    if arr.shape != (B,):
+        raise ValueError(f"{name} must be a scalar or have shape [B] = [{B}], got shape {list(arr.shape)}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got a non-finite entry at run {int(np.argmin(np.isfinite(arr)))}")
+    if nonneg and np.any(arr < 0):
+        raise ValueError(f"{name} must be >= 0, got {float(arr.min())} at run {int(np.argmin(arr))}")
+    return arr
+
+
+def _as_w0(problem: Any, w0: Any, dtype: torch.dtype) -> torch.Tensor:
+    if isinstance(w0, torch.Tensor):
+        W = w0.detach().to(device="cpu", dtype=dtype).clone()
+    else:
+        try:
+            W = torch.as_tensor(np.asarray(w0, dtype=np.float64), dtype=dtype).clone()
+        except (TypeError, ValueError):
+            raise TypeError(f"w0 must be an array of numbers, got {type(w0).__name__}") from None
+    dim = int(problem.dim)
+    if W.ndim == 1 and dim == 1:
+        W = W.reshape(-1, 1)
+    if W.ndim != 2 or W.shape[1] != dim:
+        raise ValueError(f"w0 must have shape [B, d] with d = problem.dim = {dim}, got {list(W.shape)}")
+    if W.shape[0] < 1:
+        raise ValueError("w0 must contain at least one run (B >= 1)")
+    if not bool(torch.isfinite(W).all()):
+        raise ValueError("w0 must be finite (found NaN or inf)")
+    return W
+
+
+class _Evaluator:
+    """f on a subset of runs, with the problem's parameters moved to device/dtype."""
+
+    def __init__(self, problem: Any, B: int, device: torch.device, dtype: torch.dtype,
+                 autograd: bool = False) -> None:
+        fn = getattr(problem, "fn", None)
+        vg = getattr(problem, "vg_fn", None)
+        self.vg = vg if (fn is not None and not autograd) else None
+        self.batch = getattr(problem, "batch", None)
+        if self.batch is not None and self.batch != B:
+            raise ValueError(f"w0 must have B = problem.batch = {self.batch} runs "
+                             f"(the problem has per-run parameters), got {B}")
+        self.fn = fn
+        self.f = problem.f
+        if fn is not None:
+            def mv(t: torch.Tensor) -> torch.Tensor:
+                return t.to(device=device, dtype=dtype) if t.is_floating_point() else t.to(device)
+            self.run_params = {k: mv(v) for k, v in (getattr(problem, "run_params", None) or {}).items()}
+            self.shared = {k: mv(v) for k, v in (getattr(problem, "shared_params", None) or {}).items()}
+        fstar = problem.f_star
+        self.f_star = torch.as_tensor(_per_run("f_star", fstar, B, nonneg=False), dtype=dtype, device=device)
+
+    def params(self, rows: torch.Tensor | None) -> dict[str, torch.Tensor]:
+        params = dict(self.shared)
+        for k, v in self.run_params.items():
+            params[k] = v if rows is None else v[rows]
+        return params
+
+    def __call__(self, W: torch.Tensor, rows: torch.Tensor | None) -> torch.Tensor:
+        if self.fn is not None:
+            out = self.fn(W, self.params(rows))
+        else:
+            if rows is not None and self.batch is not None:
+                raise RuntimeError("a batched problem without `fn` cannot be compacted")
+            out = self.f(W)
+        if out.shape != (W.shape[0],):
+            raise ValueError(f"problem.f must return shape [B] = [{W.shape[0]}], got {list(out.shape)}")
+        return out
+
+    def value_and_grad(self, W: torch.Tensor, params: dict[str, torch.Tensor] | None,
+                       rows: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(f, ∇f) on the working set: the problem's closed form ``vg_fn`` when present, else autograd
+        of f(W).sum() (rows are independent, so this is the per-run gradient)."""
+        if self.vg is not None:
+            return self.vg(W, params if params is not None else self.params(rows))
+        with torch.enable_grad():
+            Wg = W.detach().requires_grad_(True)
+            fv = self(Wg, rows)
+            (g,) = torch.autograd.grad(fv.sum(), Wg)
+        return fv.detach(), g
+
+
+def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter: int = 100_000,
+           record: bool = False, device: Any = None, dtype: torch.dtype = torch.float64,
+           diverge_factor: float = 1e12, sync_every: int | None = None,
+           autograd: bool = False) -> GDBatchResult:
+    """Run B gradient-descent runs with steps η_k = 1/(alpha + beta·(f(w_k) − f*)) at once.
+
+    problem: a :class:`numerics.problems.Problem` (``dim``, ``f`` on [B, d] → [B],
+    ``f_star``; optional per-run parameters ``run_params`` with ``fn``, then B must
+    equal ``problem.batch``).  w0: [B, d] (or [B] when d = 1).  alpha, beta: scalars
+    or [B], finite, >= 0.  eps > 0.  ``sync_every``: how often (in iterations) the
+    host checks whether any run is still active and compacts the working set
+    (default 1 on CPU, 16 on CUDA); the first-hit iteration is exact either way,
+    because convergence/divergence are recorded on the device every iteration.
+    ``autograd=True`` forces autograd gradients even when the problem has a closed-form ``vg_fn``.
+
+    Returns a :class:`GDBatchResult`; see the module docstring for the semantics.
+
+    >>> from numerics.problems import quadratic_problem
+    >>> p = quadratic_problem([1.0, 4.0])
+    >>> r = run_gd(p, [[1.0, 1.0]], 4.0, 0.0, eps=1e-8, device="cpu")   # η = 1/alpha = 1/L
+    >>> r.status, int(r.iterations[0])     # gap_k = ½·(3/4)^{2k}: first k with gap <= 1e-8 is 31
+    (('converged',), 31)
+    """
+    eps = check_scalar("eps", eps, low=0, low_open=True)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 0:
+        raise ValueError(f"max_iter must be an integer >= 0, got {max_iter!r}")
+    max_iter = int(max_iter)
+    diverge_factor = check_scalar("diverge_factor", diverge_factor, low=1, low_open=True)
+    if dtype not in (torch.float64, torch.float32):
+        raise ValueError(f"dtype must be torch.float64 or torch.float32, got {dtype}")
+    dev = resolve_device(device)
+    if sync_every is None:
+        sync_every = 1 if dev.type == "cpu" else 16
+    if sync_every < 1:
+        raise ValueError(f"sync_every must be >= 1, got {sync_every}")
+
+    W_cpu = _as_w0(problem, w0, dtype)
+    B = int(W_cpu.shape[0])
+    alpha_np = _per_run("alpha", alpha, B)
+    beta_np = _per_run("beta", beta, B)
+    bad = (alpha_np == 0) & (beta_np == 0)
+    if np.any(bad):
+        raise ValueError(f"alpha and beta must not both be 0 (infinite step) at run {int(np.argmax(bad))}")
+
+    t0 = time.perf_counter()
+    ev = _Evaluator(problem, B, dev, dtype, autograd=autograd)
+    tk = dict(device=dev, dtype=dtype)
+    W = W_cpu.to(dev)
+    idx = torch.arange(B, device=dev)                   # run ids of the working set
+    a = torch.as_tensor(alpha_np, **tk)
+    b = torch.as_tensor(beta_np, **tk)
+    fstar = ev.f_star
+    params = ev.params(None) if ev.fn is not None else None
+    alive = torch.ones(B, dtype=torch.bool, device=dev)
+    code = torch.zeros(B, dtype=torch.int8, device=dev)  # working-set status codes
+    stop_k = torch.full((B,), -1, dtype=torch.int64, device=dev)
+    # full-size outputs (written when the working set is compacted and at the end)
+    out_code = torch.zeros(B, dtype=torch.int8, device=dev)
+    out_stop = torch.full((B,), -1, dtype=torch.int64, device=dev)
+    out_gap = torch.full((B,), math.nan, **tk)
+    gap0 = torch.empty(B, **tk)
+    gap_rows: list[torch.Tensor] = []
+    step_rows: list[torch.Tensor] = []
+    nan_row = torch.full((B,), math.nan, **tk)
+    one8, two8 = torch.ones((), dtype=torch.int8, device=dev), torch.full((), 2, dtype=torch.int8, device=dev)
+    zero = torch.zeros((), **tk)
+
+    def flush(mask: torch.Tensor) -> None:
+        """Copy the results of the working-set runs in ``mask`` to the outputs; their final gap is
+        re-evaluated at their frozen iterate (the iterate is not moved once a run stops)."""
+        rows = idx[mask]
+        out_code[rows] = code[mask]
+        out_stop[rows] = stop_k[mask]
+        with torch.no_grad():
+            sub = None if rows.shape[0] == B else rows
+            out_gap[rows] = ev(W[mask], sub) - fstar[mask]
+
+    k = 0
+    thresh = zero
+    while True:
+        rows = None if idx.shape[0] == B else idx   # compaction only ever removes runs
+        if k < max_iter:
+            fv, g = ev.value_and_grad(W, params, rows)
+        else:
+            with torch.no_grad():
+                fv = ev(W, rows)
+            g = None
+        gap = fv - fstar
+        if k == 0:
+            gap0.copy_(gap)
+            thresh = diverge_factor * torch.clamp(torch.nan_to_num(gap, nan=1.0, posinf=1.0), min=1.0)
+        conv = gap <= eps
+        # NaN compares False: a NaN gap is neither converged nor below the threshold → diverged
+        newly = alive & (conv | ~(gap <= thresh))
+        code = torch.where(newly, torch.where(conv, one8, two8), code)
+        stop_k = torch.where(newly, k, stop_k)
+        if record:
+            row = nan_row.clone()
+            row[idx] = torch.where(alive, gap, nan_row[: gap.shape[0]])
+            gap_rows.append(row)
+        alive = alive & ~newly
+        if k >= max_iter:
+            break
+        step = torch.where(alive, 1.0 / (a + b * gap), zero)
+        W = torch.where(alive[:, None], W - step[:, None] * g, W)
+        if record:
+            row = nan_row.clone()
+            row[idx] = torch.where(alive, step, nan_row[: step.shape[0]])
+            step_rows.append(row)
+        k += 1
+        if k % sync_every == 0:
+            n_alive = int(alive.sum().item())
+            if n_alive == 0:
+                break
+            if n_alive <= idx.shape[0] // 2:   # compact the working set
+                flush(~alive)
+                keep = alive
+                idx, W, a, b, fstar, thresh = idx[keep], W[keep], a[keep], b[keep], fstar[keep], thresh[keep]
+                code, stop_k = code[keep], stop_k[keep]
+                params = ev.params(idx) if ev.fn is not None else None
+                alive = torch.ones(idx.shape[0], dtype=torch.bool, device=dev)
+    # runs still alive hit max_iter (or the loop ended on max_iter)
+    code = torch.where(alive, torch.full_like(code, _MAXIT), code)
+    stop_k = torch.where(alive, torch.full_like(stop_k, k), stop_k)
+    flush(torch.ones(idx.shape[0], dtype=torch.bool, device=dev))
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+    seconds = time.perf_counter() - t0
+
+    codes = out_code.cpu().numpy()
+    stopped_at = out_stop.cpu().numpy().astype(np.int64)
+    iterations = np.where(codes == _CONV, stopped_at, -1).astype(np.int64)
+    names = {_CONV: "converged", _DIV: "diverged", _MAXIT: "max_iter"}
+    status = tuple(names[int(c)] for c in codes)
+    gh = sh = None
+    if record:
+        T = int(stopped_at.max()) if B else 0
+        gh = torch.stack(gap_rows[: T + 1]).cpu().numpy() if gap_rows else np.zeros((0, B))
+        sh = torch.stack(step_rows[:T]).cpu().numpy() if T > 0 else np.zeros((0, B))
+    return GDBatchResult(
+        iterations=iterations, status=status, final_gap=out_gap.cpu().numpy(), gap_history=gh,
+        step_history=sh, seconds=seconds, device=str(dev), dtype=str(dtype).replace("torch.", ""),
+        stopped_at=stopped_at, gap0=gap0.cpu().numpy(), eps=float(eps), max_iter=max_iter,
+        alpha=alpha_np, beta=beta_np, loop_iterations=k,
+    )
+
