@@ -1,0 +1,120 @@
+"""End to end: `warmup-theory table --quick` into tmp_path, loud failure on a wrong bound, bad CLI args."""
+
+import csv
+import json
+import types
+
+import pytest
+
+import numerics
+from numerics.cli import main
+from numerics.table.rows import CSV_COLUMNS, SCHEDULES
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("quick")
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    so, se = io.StringIO(), io.StringIO()
+    with redirect_stdout(so), redirect_stderr(se):
+        rc = main(["table", "--quick", "--out", str(out), "--seed", "3", "--device", "cpu"])
+    return rc, out, so.getvalue(), se.getvalue()
+
+
+def test_quick_end_to_end(quick_run):
+    rc, out, stdout, stderr = quick_run
+    assert rc == 0, stdout[-3000:] + stderr[-2000:]
+    for name in ("table.md", "table.csv", "table.tex", "table.json", "sweep.csv",
+                 "loss_vs_iteration.png", "step_vs_iteration.svg", "sweep_gap0.png", "sweep_eps.svg"):
+        assert (out / name).stat().st_size > 0, name
+    assert "| problem | schedule |" in stdout           # the Markdown table is printed too
+    assert "6/" in stderr or "[" in stderr              # progress bar on stderr
+
+
+def test_quick_csv_contract(quick_run):
+    _, out, _, _ = quick_run
+    lines = (out / "table.csv").read_text().splitlines()
+    assert lines[0] == ",".join(CSV_COLUMNS)
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    assert {r["problem"].split("(")[0] for r in rows} >= {"cosh", "pl_hard", "pl_witness", "aiming_witness", "quadratic",
+                                                          "w^4", "random_member"}
+    assert {r["schedule"] for r in rows} == set(SCHEDULES)
+    for r in rows:
+        assert r["status"] in ("converged", "diverged", "max_iter")
+        assert r["seed"] == "3" and r["device"] == "cpu"
+        if r["status"] == "converged":
+            obs = int(r["observed"])
+            for b in ("upper_closed", "upper_recursive"):
+                if r[b]:
+                    assert obs <= float(r[b]), r
+        if r["lower"]:
+            assert r["problem"].startswith(("pl_witness", "aiming_witness")) and r["schedule"] == "fixed-stable"
+            assert int(r["observed"]) >= float(r["lower"])
+        if r["schedule"] == "fixed-stable":
+            assert r["status"] != "diverged"
+    # every warm-up row on a PL problem has both proven bounds
+    warm = [r for r in rows if r["schedule"] == "warmup" and r["mu"]]
+    assert warm and all(r["upper_closed"] and r["upper_recursive"] for r in warm)
+    assert sum(bool(r["lower"]) for r in rows) == 2          # the PL and the aiming witness
+    meta = [line for line in lines if line.startswith("#")]
+    assert any(f"warmup-theory {numerics.__version__}" in m and "seed=3" in m and "device=cpu" in m for m in meta)
+
+
+def test_quick_version_seed_device_everywhere(quick_run):
+    _, out, _, _ = quick_run
+    tag = f"warmup-theory {numerics.__version__}"
+    for name in ("table.md", "table.tex", "sweep.csv"):
+        text = (out / name).read_text()
+        assert tag in text and "seed=3" in text and "device=cpu" in text, name
+    doc = json.loads((out / "table.json").read_text())
+    assert doc["meta"]["version"] == numerics.__version__ and doc["meta"]["seed"] == 3
+    assert doc["summary"].startswith("invariants hold")
+    svg = (out / "sweep_gap0.svg").read_text()
+    assert tag in svg and "seed=3" in svg
+    md = (out / "table.md").read_text()
+    assert "invariants hold on all" in md and "| ! |" not in md
+    assert "oracle" in md and "no user can know it in advance" in md
+
+
+@pytest.mark.parametrize("divisor,message", [
+    (10, "order: recursion bound"),      # bound/10 = 415 still >= observed 127, but < the recursion bound
+    (100, "upper_closed: observed 127 > upper bound"),
+])
+def test_wrong_bound_fails_loudly(tmp_path, monkeypatch, capsys, divisor, message):
+    """Feed the runner a wrong Thm 4.3 bound (divided by 10 / 100): non-zero exit, '!' row, summary line."""
+    import theory.bounds as tb
+
+    from numerics.table import runner
+
+    fake = types.SimpleNamespace(**{k: getattr(tb, k) for k in dir(tb) if not k.startswith("_")})
+    fake.pl_adaptive_iterations = lambda *a, **k: tb.pl_adaptive_iterations(*a, **k) / divisor
+    monkeypatch.setattr(runner, "_bounds_module", lambda: fake)
+    rc = main(["table", "--quick", "--problems", "cosh", "--schedules", "warmup,fixed-stable",
+               "--no-sweeps", "--no-plots", "--no-progress", "--out", str(tmp_path)])
+    cap = capsys.readouterr()
+    assert rc == 1
+    assert "FAILED" in cap.err and "INVARIANTS BROKEN" in cap.err
+    md = (tmp_path / "table.md").read_text()
+    assert "| ! | cosh(H0=1,H1=1) | warmup |" in md and message in md
+    assert "INVARIANTS BROKEN" in (tmp_path / "table.csv").read_text()
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--problems", "cosh,nope"], "unknown problems: nope; valid: cosh, pl-hard"),
+    (["--schedules", "warmup,adam"], "unknown schedules: adam; valid: warmup, warmup-family, fixed-stable"),
+    (["--format", "md,pdf"], "unknown formats: pdf; valid: md, csv, tex"),
+    (["--device", "tpu"], "device must be"),
+    (["--max-iter", "0"], "--max-iter must be >= 1"),
+])
+def test_bad_args(tmp_path, capsys, args, msg):
+    rc = main(["table", "--out", str(tmp_path), *args])
+    assert rc == 2
+    assert msg in capsys.readouterr().err
+    assert not (tmp_path / "table.csv").exists()
+
+
+def test_bad_seed_type(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["table", "--seed", "abc"])
+    assert e.value.code == 2
