@@ -10,15 +10,20 @@ and records *steps*:
   symbols (directly, after factoring, or as a polynomial with non-negative
   coefficients in non-negative symbols);
 * ``fact(description, ok, method=...)`` — any other argument (a derivative sign,
-  a certified numeric bracket, a model run) whose check the caller performed;
+  a certified numeric bracket, a model run) whose check the caller *computed*;
+* ``cite(description, standard=True)`` — a step argued in words, not by a
+  machine: a standard named theorem (triangle inequality, Grönwall, the ODE
+  comparison principle, …: method ``cited``) or, with ``standard=False``, a hand
+  argument specific to this claim (method ``hand``);
 * ``sample(description, fn, n)`` — the randomized check of the final
   inequality on seeded random instances (required for every claim that is not a
   defect report);
 * ``witness(...)`` — for a printed form: a concrete instance violating it,
   re-checked by the claim itself.
 
-Verdicts: ``proved`` (every step symbolic or certified, all pass),
-``holds`` (all pass, but some step is only sampled / on a model),
+Verdicts: ``proved`` (every proof step symbolic, certified numeric, or a cited
+standard theorem; all pass), ``holds`` (all pass, but some proof step is only
+sampled, on a model, or a hand argument),
 ``defective`` (a printed form with a confirmed witness), ``failed`` (any step
 fails, or a printed form without a witness).
 
@@ -54,7 +59,7 @@ __all__ = [
     "run_claim",
 ]
 
-METHODS = ("symbolic", "certified-numeric", "sampled", "model")
+METHODS = ("symbolic", "certified-numeric", "cited", "hand", "sampled", "model")
 VERDICTS = ("proved", "holds", "defective", "failed")
 
 
@@ -110,6 +115,18 @@ class Proof:
             raise ValueError(f"method must be one of {METHODS}, got {method!r}")
         self.steps.append(Step(description, method, bool(ok), detail))
         return bool(ok)
+
+    def cite(self, description: str, *, standard: bool = True, detail: str = "") -> bool:
+        """Record a step argued in words (always passes; shown by ``verify --steps``).
+
+        ``standard=True``: a standard named theorem, stated precisely with its
+        hypotheses (method ``cited``; compatible with the verdict ``proved``).
+        ``standard=False``: a hand argument specific to this claim (method
+        ``hand``): the claim's verdict is then at most ``holds``.
+        """
+        method = "cited" if standard else "hand"
+        self.steps.append(Step(description, method, True, detail))
+        return True
 
     def sample(
         self,
@@ -301,7 +318,7 @@ def run_claim(c: Claim) -> ClaimResult:
         verdict = "defective" if error is None and p.witnesses else "failed"
     elif not all_ok:
         verdict = "failed"
-    elif any(s.role == "proof" and s.method in ("sampled", "model") for s in steps) or not any(
+    elif any(s.role == "proof" and s.method in ("sampled", "model", "hand") for s in steps) or not any(
         s.role == "proof" for s in steps
     ):
         verdict = "holds"

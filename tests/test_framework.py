@@ -70,3 +70,19 @@ def test_prove_nonneg_polynomial_in_nonneg_symbols():
     a, b = sp.symbols("a b", nonnegative=True)
     assert prove_nonneg(a**3 + 2 * a * b + b)[0]
     assert not prove_nonneg(a - b)[0]
+
+
+def test_cited_standard_keeps_proved_hand_argument_caps_at_holds():
+    x = sp.Symbol("x", real=True)
+
+    def cited(p: Proof):
+        p.nonneg(x**2, "square")
+        p.cite("triangle inequality for the spectral norm")
+
+    def hand(p: Proof):
+        p.nonneg(x**2, "square")
+        p.cite("the chain of norm bounds above", standard=False)
+
+    r1, r2 = run_claim(_claim(cited)), run_claim(_claim(hand))
+    assert r1.verdict == "proved" and "cited" in r1.method
+    assert r2.verdict == "holds" and "hand" in r2.method
