@@ -143,6 +143,11 @@ def deep_linear_constants(depth: int, x_norm: Any, x_lambda_min: Any, y_norm: An
     ``f_star <= f_ref``, ``f_ref > 0`` (default ``½ y_norm²``; pass ``f_ref`` when y_norm = 0).
     Floats in → floats out; sympy in → sympy out.
 
+    Scope: the returned ``HSmooth`` bounds ‖∇²f(W)‖₂ <= H0 + H1(f(W) − f*) **on strongly
+    balanced W only**, not on all of weight space. GD preserves balancedness only approximately
+    (gradient flow preserves it exactly), so bounds of ``theory.bounds`` fed with these constants
+    are guarantees only along runs that stay balanced; ``warmup-theory table`` reports the drift.
+
     >>> c = deep_linear_constants(3, 1.0, 0.25, 2.0, 0.0)
     >>> round(c.H0, 4), round(c.H1, 4)
     (35.3333, 10.3333)

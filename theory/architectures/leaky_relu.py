@@ -89,6 +89,10 @@ def leaky_relu_constants(alpha: Any, x_norm: Any, x_lambda_min: Any, y_norm: Any
     ``H0 = g(f_ref) − H1·(f_ref − f*)``; requires ``0 <= f_star <= f_ref``, ``f_ref > 0``
     (default ``½ y_norm²``, which is >= f* because v = 0 gives f = ½‖Y‖²).
 
+    Scope: the bound holds at balanced points (‖w‖ = ‖v‖) off the kinks (no wᵀx_j = 0), not on
+    all of weight space; bounds of ``theory.bounds`` fed with these constants are guarantees only
+    along runs that stay in that set.
+
     >>> import sympy as sp
     >>> a, x, lam, y = sp.symbols("alpha x lambda y", positive=True)
     >>> sp.simplify(leaky_relu_constants(a, x, lam, y, 0).H1 - (2*x**2/(a*sp.sqrt(lam)) + x)/y)
