@@ -43,7 +43,7 @@ __all__ = ["hessian_spectral_norm", "solve_problem", "METHODS", "AUTO_DENSE_MAX"
 METHODS = ("auto", "dense", "lanczos", "power", "eigsh")
 
 #: ``auto`` uses the dense method up to this many parameters. Measured in
-#: benchmarks/curvature.py (RESULTS_curvature.md, shared 2-core CPU): for MLPs with n <= 484 the
+#: benchmarks/curvature.py (benchmarks/RESULTS.md, 2-core CPU): for MLPs with n <= 484 the
 #: dense Hessian (n HVPs batched by vmap) + eigh took 0.1-0.5 s against 2-2.7 s for a certified
 #: Lanczos run (tol 1e-6); at n = 837 (256 samples) both took ~10-20 s. The dense result is
 #: also exact (deterministic bracket), so ties go to dense.

@@ -82,7 +82,7 @@ class CurvatureTracker:
     Parameters: ``path`` (CSV file, optional), ``every`` (>= 1), ``method`` (solver, default
     ``"lanczos"``), ``tol``, ``max_hvps``, ``delta``, ``stop`` as in
     :func:`~numerics.curvature.hessian_spectral_norm` (``stop="residual"`` profits from the warm
-    start; ``"bracket"`` does not, see benchmarks/RESULTS_curvature.md), ``seed`` for the random
+    start; ``"bracket"`` does not, see benchmarks/RESULTS.md), ``seed`` for the random
     starts.
     """
 
