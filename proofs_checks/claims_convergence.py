@@ -97,14 +97,18 @@ def _descent(p: Proof) -> None:
     u = sp.Symbol("u", nonnegative=True)
     p.nonneg(sp.simplify(D - quad.subs(s, 2 / L * u / (1 + u))),
              "quadratic model <= Δ for s in [0, 2/L) (so φ never rises above Δ: continuity argument)")
-    p.fact("continuity: the first s* with φ(s*) > Δ would need the model > Δ before s*, impossible for "
+    p.cite("continuity: the first s* with φ(s*) > Δ would need the model > Δ before s*, impossible for "
            "s* < 2/L; this is the elementary route to 'Lemma safe step' (theory.lemmas.quadratic_descent_bound)",
-           True, method="symbolic")
+           standard=False, detail="claim-specific continuity (bootstrap) argument argued in words; the same bound "
+                                  "is the claim 'Lemma safe step' (η_max >= 2/L)")
     # family: (H0 + H1Δ)·η <= max(1/a, 1/b) — shown for Eq. (1) exactly, and for (1, 1)
     p.leq(L / (10 * H0 + 20 * H1 * D), sp.Rational(1, 10), "Eq. (1): (H0+H1Δ)η <= 1/10")
     p.leq(L / (H0 + H1 * D), 1, "(a,b) = (1,1): (H0+H1Δ)η <= 1")
-    p.fact("family: aH0 >= H0/r and bH1Δ >= H1Δ/r with r = max(1/a, 1/b), so (H0+H1Δ)η <= r",
-           True, method="symbolic")
+    al_, be_ = sp.symbols("alpha beta", nonnegative=True)
+    rr = sp.Symbol("r", positive=True)
+    p.leq(L / ((1 + al_) * H0 / rr + (1 + be_) * H1 * D / rr), rr,
+          "family: aH0 >= H0/r and bH1Δ >= H1Δ/r with r = max(1/a, 1/b), so (H0+H1Δ)η <= r "
+          "(a = (1+α)/r, b = (1+β)/r, α, β >= 0)")
 
     def one(rng: np.random.Generator) -> tuple[float, float]:
         h0, h1, m, gap0, _ = _pl_instance(rng)
@@ -130,7 +134,8 @@ def _family(p: Proof) -> None:
     p.fact("F(1,1) = 2/3 and F(10,20) = 0.095", B.adaptive_family_rate(1, 1) == 2 / 3
            and abs(B.adaptive_family_rate(10, 20) - 0.095) < 1e-15, method="symbolic")
     p.fact("BEST_ADAPTIVE_FAMILY = (1, 1)", B.BEST_ADAPTIVE_FAMILY == (1, 1), method="symbolic")
-    p.fact("a <= 1/2 or b <= 1/2: r >= 2 and the descent lemma's factor (1 − r/2) <= 0 — no guarantee",
+    p.fact("a <= 1/2 or b <= 1/2: r >= 2 and the descent lemma's factor (1 − r/2) <= 0 — no guarantee "
+           "(implementation: adaptive_family_admissible(0.5, 3) is False, (0.51, 0.51) is True)",
            not B.adaptive_family_admissible(0.5, 3) and B.adaptive_family_admissible(0.51, 0.51), method="symbolic")
     # the family's Thm 4.3 (pl_adaptive_family_iterations): phase decrements with rate F
     a, b = sp.symbols("a b", positive=True)
@@ -161,7 +166,8 @@ def _stability(p: Proof) -> None:
     G0 = sp.Symbol("gap0", positive=True)
     # for Δ = gap0 − t (t >= 0): 2 − (H0 + H1Δ)·2/(H0 + H1 gap0) = 2H1 t/(H0 + H1 gap0) >= 0
     p.nonneg(2 - (H0 + H1 * (G0 - t)) * 2 / (H0 + H1 * G0), "(H0+H1Δ)η <= 2 for Δ <= gap0, η = 2/(H0+H1gap0)")
-    p.fact("induction: descent lemma ⇒ Δ1 <= Δ0 <= gap0, and so on", True, method="symbolic")
+    p.cite("induction: descent lemma ⇒ Δ1 <= Δ0 <= gap0, and so on", standard=False,
+           detail="induction over the run, argued in words; uses 'Lemma descent (adaptive step)'")
     # instability witnesses: even members, increasing in |w|; η > 2w0/f'(w0) sends w1 below −w0
     fc, _ = cosh_function(H0, H1)
     wc = sp.acosh(1 + H1 * D / H0) / sp.sqrt(H1)
@@ -260,7 +266,9 @@ def _phase1(p: Proof) -> None:
     h0 = 2 * H1 * D / (1 + s)
     dec = sp.Rational(19, 10) * mu * D / (10 * h0 + 20 * H1 * D)
     p.nonneg(sp.simplify(dec - mu / (40 * H1)), "(19/10)μΔ/(10H0+20H1Δ) >= μ/(40H1) when H0 <= 2H1Δ")
-    p.fact("g² >= 2μΔ (PL) and the descent lemma (r = 1/10)", True, method="symbolic")
+    p.cite("g² >= 2μΔ (PL) and the descent lemma (r = 1/10)", standard=False,
+           detail="combines the PL hypothesis with the claim 'Lemma descent (adaptive step)' (itself 'holds': "
+                  "a hand continuity step), argued in words")
 
     def one(rng: np.random.Generator) -> tuple[float, float]:
         h0, h1, m, _, _ = _pl_instance(rng)
@@ -295,9 +303,9 @@ def _phase2(p: Proof) -> None:
        "corrected: K = ceil(max(0,(Δ0 − max(T,ε))40H1/μ)) + [ε < min(Δ0,T)]·ceil((20H0/μ)log(min(Δ0,T)/ε)), "
        "T = H0/(2H1); H1 = 0, H0 = 0, Δ0 <= ε handled")
 def _thm43(p: Proof) -> None:
-    p.fact("phases are consecutive: the gap never increases (descent lemma), so after the phase-1 count "
+    p.cite("phases are consecutive: the gap never increases (descent lemma), so after the phase-1 count "
            "Δ <= max(T, ε) and each later step contracts by (1 − μ/(20H0)) (claims 'Thm 4.3 phase 1/2')",
-           True, method="symbolic")
+           standard=False, detail="the theorem's phase-counting argument, argued in words")
     p.fact("edge cases: Δ0 <= ε → 0; H1 = 0 → ceil((20H0/μ)log(Δ0/ε)); H0 = 0 → phase 1 only",
            B.pl_adaptive_iterations(1.0, 1.0, 0.5, 0.1, 0.2) == 0.0
            and B.pl_adaptive_iterations(2.0, 0.0, 1.0, 1.0, 1e-2) == math.ceil(40 * math.log(100))
@@ -318,12 +326,19 @@ def _thm43(p: Proof) -> None:
     p.sample("observed GD (Eq. (1)) iterations <= K on random members", one, 40)
 
 
-@claim("Thm 4.3 (printed)", "printed: K = 40·H1·Δ0/μ + (20·H0/μ)·log(H0/(2·H1·ε))", printed=True)
+@claim("Thm 4.3 (printed)",
+       "printed: K = 40·H1·Δ0/μ + (20·H0/μ)·log(H0/(2·H1·ε)) with no domain guard. Defect: with T = H0/(2H1), "
+       "K = (20H0/μ)(Δ0/T + log(T/ε)) is negative exactly when ε > T·e^{Δ0/T} (> T + Δ0, so only when the start "
+       "is already converged, ε > Δ0), and undefined for H1 = 0 or H0 = 0 (log of ∞ or 0); for Δ0 > ε it is a "
+       "valid but looser bound (by >= 20H0/μ) than the corrected count", printed=True)
 def _thm43_printed(p: Proof) -> None:
     args = (1.0, 1.0, 0.5, 0.1, 10.0)
     val = B.pl_adaptive_iterations(*args, printed=True)
-    p.witness("printed count is negative when ε > H0/(2H1) (here Δ0 <= ε)", val < 0,
-              H0=1.0, H1=1.0, mu=0.5, gap0=0.1, eps=10.0, printed=val, corrected=B.pl_adaptive_iterations(*args))
+    T = 1.0 / (2 * 1.0)
+    p.witness("no domain guard: the printed count is negative at an already-converged start "
+              "(Δ0 = 0.1 < ε = 10, and ε > T·e^{Δ0/T} ≈ 0.611 with T = H0/(2H1) = 0.5); the corrected count is 0", val < 0,
+              H0=1.0, H1=1.0, mu=0.5, gap0=0.1, eps=10.0, T=T, negative_iff_eps_above=T * math.exp(0.1 / T),
+              printed=val, corrected=B.pl_adaptive_iterations(*args))
     mp = 40 * mpmath.mpf(1) * mpmath.mpf("0.1") / mpmath.mpf("0.5") + 40 * mpmath.log(mpmath.mpf(1) / 20)
     p.fact("mpmath re-check of the printed value", bool(mp < 0) and abs(float(mp) - val) < 1e-9, method="certified-numeric")
 
@@ -335,9 +350,10 @@ def _rec(p: Proof) -> None:
     a, b, c = sp.symbols("a b c", positive=True)
     psi = D - c * D / (a * H0 + b * H1 * D)
     p.nonneg(sp.factor(sp.diff(psi, D, 2)), "Ψ'' >= 0 (convex), so sup_[0,D] Ψ = max(Ψ(0), Ψ(D)) = max(0, Ψ(D))")
-    p.fact("Eq. (1): per-step decrement (19/10)μD/(10H0+20H1D) >= the phase decrements of Thm 4.3 "
-           "(claims 'Thm 4.3 phase 1/2'), so the recursion satisfies the hypotheses of Thm 4.3's count", True,
-           method="symbolic")
+    p.cite("Eq. (1): per-step decrement (19/10)μD/(10H0+20H1D) >= the phase decrements of Thm 4.3 "
+           "(claims 'Thm 4.3 phase 1/2'), so the recursion satisfies the hypotheses of Thm 4.3's count",
+           standard=False, detail="claim-specific argument in words (domination of GD by the recursion, "
+                                  "and of the recursion by the phase count)")
 
     def one(rng: np.random.Generator) -> tuple[float, float]:
         h0, h1, m, gap0, eps = _pl_instance(rng)
@@ -384,9 +400,12 @@ def _thm41_3(p: Proof) -> None:
     q = mu / 2 * w**2
     p.identity((w - eta * sp.diff(q, w)).subs(w, x0), (1 - eta * mu) * x0, "GD on q: w1 = (1 − ημ)w0")
     p.identity(q.subs(w, (1 - eta * mu) ** k * x0), (1 - eta * mu) ** (2 * k) * q.subs(w, x0), "Δ_k = (1−ημ)^{2k}Δ0")
-    p.fact("q is (μ,0)- hence (H0,H1)-smooth for μ <= H0, and μ-PL (q'² = 2μq)", True, method="symbolic")
-    p.fact("any class-stable η is <= η̄ (claim 'Lemma fixed-step stability'); the count is decreasing in η; "
-           "−log(1−z) <= z/(1−z) ('Lemma log inequality')", True, method="symbolic")
+    p.fact("q is (μ,0)- hence (H0,H1)-smooth for μ <= H0, and μ-PL (q'² = 2μq): sympy q'' = μ, q'² − 2μq = 0",
+           sp.simplify(sp.diff(q, w, 2) - mu) == 0 and sp.expand(sp.diff(q, w) ** 2 - 2 * mu * q) == 0,
+           method="symbolic")
+    p.cite("any class-stable η is <= η̄ (claim 'Lemma fixed-step stability'); the count is decreasing in η; "
+           "−log(1−z) <= z/(1−z) ('Lemma log inequality')", standard=False,
+           detail="claim-specific argument in words combining two other claims")
 
     def one(rng: np.random.Generator) -> tuple[float, float]:
         h0, h1, m, gap0, eps = _pl_instance(rng)
@@ -420,8 +439,9 @@ def _thm41_3_printed(p: Proof) -> None:
 def _thm42(p: Proof) -> None:
     p.leq((2 * H0 * D + H1 * D**2) / (10 * H0 + 20 * H1 * D), D / 5, "ηg² <= η( 2H0Δ + H1Δ²) <= Δ/5")
     p.nonneg(sp.diff(D / (10 * H0 + 20 * H1 * D), D), "ηΔ = Δ/(10H0+20H1Δ) is increasing in Δ")
-    p.fact("telescoping ('Lemma aiming telescoping') with Δ_k > ε for k < K gives K·ε(2θ−1/5)/(10H0+20H1ε) < d0²; "
-           "the gap never increases afterwards", True, method="symbolic")
+    p.cite("telescoping ('Lemma aiming telescoping') with Δ_k > ε for k < K gives K·ε(2θ−1/5)/(10H0+20H1ε) < d0²; "
+           "the gap never increases afterwards", standard=False,
+           detail="telescoping over the run, argued in words")
 
     def one(rng: np.random.Generator) -> tuple[float, float]:
         h0, h1 = float(rng.uniform(0.5, 2)), float(rng.uniform(0.1, 2))
@@ -448,7 +468,8 @@ def _tele(p: Proof) -> None:
     lhs = sum((vi - eta * gi) ** 2 for vi, gi in zip(v, gr))
     rhs = sum(vi**2 for vi in v) - 2 * eta * sum(vi * gi for vi, gi in zip(v, gr)) + eta**2 * sum(gi**2 for gi in gr)
     p.identity(lhs, rhs, "‖w − η∇f − p‖² expansion (2-D, coordinate-free identity)")
-    p.fact("dist(w⁺, S) <= ‖w⁺ − p‖ since p ∈ S; aiming: ⟨∇f, w − p⟩ >= θΔ", True, method="symbolic")
+    p.cite("dist(w⁺, S) <= ‖w⁺ − p‖ since p ∈ S; aiming: ⟨∇f, w − p⟩ >= θΔ", standard=True,
+           detail="definition of dist(x, S) = inf_{q ∈ S}‖x − q‖, and the θ-aiming hypothesis")
 
     def one(rng: np.random.Generator) -> tuple[float, float]:
         h0, h1 = float(rng.uniform(0.5, 2)), float(rng.uniform(0.1, 2))
@@ -524,8 +545,8 @@ def _aim_rec(p: Proof) -> None:
     p.nonneg(sp.factor(sp.diff(u, D)), "u = Δ/(aH0+bH1Δ) is increasing")
     p.nonneg(sp.factor(-sp.diff(v, D)).subs(a, 2 * b / (1 + tt)), "v is decreasing when a <= 2b (a = 2b/(1+t))")
     p.leq(v.subs({a: 10, b: 20}), sp.Rational(1, 5), "Eq. (1): v <= 1/5, so φ(ε) >= u(ε)(2θ − 1/5): <= Thm 4.2")
-    p.fact("u >= 0 and 2θ − v >= 2θ − v(ε) > 0 both increasing on [ε, ∞) ⇒ φ increasing; telescoping as in Thm 4.2",
-           True, method="symbolic")
+    p.cite("u >= 0 and 2θ − v >= 2θ − v(ε) > 0 both increasing on [ε, ∞) ⇒ φ increasing; telescoping as in Thm 4.2",
+           standard=False, detail="telescoping over the run, argued in words")
 
     def one(rng: np.random.Generator) -> tuple[float, float]:
         h0, h1 = float(rng.uniform(0.5, 2)), float(rng.uniform(0.1, 2))

@@ -199,9 +199,10 @@ _k = sp.Symbol("k", positive=True)
 
 def _comparison_steps(p: Proof) -> None:
     """The comparison principle ψ <= y on s >= 0 (module docstring of theory.lemmas)."""
-    p.fact("ψ(s) = f(w + s u) − f*, ‖u‖ = 1, has ψ'' = uᵀ∇²f u <= ‖∇²f‖₂ <= H0 + H1·ψ for all s "
-           "(Rayleigh quotient bound; Definition 3.1 along the whole ray)", True,
-           detail="assumes f twice differentiable and (H0,H1)-smooth on R^d")
+    p.cite("ψ(s) = f(w + s u) − f*, ‖u‖ = 1, has ψ'' = uᵀ∇²f u <= ‖∇²f‖₂ <= H0 + H1·ψ for all s "
+           "(Rayleigh quotient bound; Definition 3.1 along the whole ray)", standard=True,
+           detail="standard: chain rule for s ↦ f(w + su) and the Rayleigh quotient |uᵀMu| <= ‖M‖₂ for ‖u‖ = 1; "
+                  "assumes f twice differentiable and (H0,H1)-smooth on R^d")
     e = sp.Function("e")(_s)
     p.identity(sp.diff(sp.exp(-_k * _s) * (e.diff(_s) + _k * e), _s),
                sp.exp(-_k * _s) * (e.diff(_s, 2) - _k**2 * e),
@@ -214,11 +215,11 @@ def _comparison_steps(p: Proof) -> None:
     lhs = (ee.diff(_s, 2) - _k**2 * ee).subs(yf.diff(_s, 2), h0 + _k**2 * yf)
     p.identity(lhs, h0 + _k**2 * pf - pf.diff(_s, 2),
                "with y'' = H0 + H1 y (H1 = k²): e'' − k²e = H0 + H1ψ − ψ'' >= 0 (first step)")
-    p.fact("e(0) = e'(0) = 0; a differentiable function with non-negative derivative on [0, ∞) is "
+    p.cite("e(0) = e'(0) = 0; a differentiable function with non-negative derivative on [0, ∞) is "
            "non-decreasing (mean value theorem), so e^{-ks}(e' + k e) >= 0, then e^{ks} e >= 0: "
-           "ψ(s) <= y(s) for all s >= 0 (also for k = 0)", True,
-           detail="standard mean value theorem; no sign condition on ψ or y is needed (the ODE is linear "
-                  "and H1 >= 0)")
+           "ψ(s) <= y(s) for all s >= 0 (also for k = 0)", standard=True,
+           detail="standard mean value theorem (the ODE comparison principle for e'' − k²e >= 0); no sign "
+                  "condition on ψ or y is needed (the ODE is linear and H1 >= 0)")
 
 
 def _y(H0: sp.Expr, H1: sp.Expr, D: sp.Expr, g: sp.Expr, s: sp.Expr) -> sp.Expr:
@@ -237,7 +238,7 @@ def _pos_syms():
 @claim("Prop B.1", "L-smooth (‖∇²f‖₂ <= L) ⇒ (L, 0)-smooth")
 def prop_b1(p: Proof) -> None:
     L, D = sp.symbols("L Delta", nonnegative=True)
-    p.fact("for twice differentiable f, ‖∇f(x) − ∇f(y)‖ <= L‖x − y‖ ⇔ ‖∇²f‖₂ <= L everywhere", True,
+    p.cite("for twice differentiable f, ‖∇f(x) − ∇f(y)‖ <= L‖x − y‖ ⇔ ‖∇²f‖₂ <= L everywhere", standard=True,
            detail="standard: ∇²f(w)v = lim_t (∇f(w + tv) − ∇f(w))/t and the mean value inequality")
     c = relations.from_l_smooth(L)
     p.identity(c.H0, L, "from_l_smooth(L).H0 = L")
@@ -263,9 +264,10 @@ def prop_b1(p: Proof) -> None:
 def l0l1_inclusion(p: Proof) -> None:
     L0, L1, g, a = sp.symbols("L0 L1 g a", positive=True)
     s = sp.Symbol("s", nonnegative=True)
-    p.fact("G(s) = ‖∇f(w + s u)‖ <= g + ∫₀ˢ ‖∇²f(w + τu)u‖ dτ <= g + ∫₀ˢ (L0 + L1 G) (fundamental "
+    p.cite("G(s) = ‖∇f(w + s u)‖ <= g + ∫₀ˢ ‖∇²f(w + τu)u‖ dτ <= g + ∫₀ˢ (L0 + L1 G) (fundamental "
            "theorem of calculus, f ∈ C², ‖u‖ = 1); Grönwall's integral lemma: G + a <= (g + a)e^{L1 s}",
-           True, detail="standard Grönwall lemma for continuous G; a = L0/L1")
+           standard=True, detail="standard: fundamental theorem of calculus, triangle inequality for integrals, "
+                                 "Grönwall lemma for continuous G; a = L0/L1")
     B = (g + a) * sp.exp(L1 * s)
     p.identity(B.diff(s) - L1 * B + B.subs(s, 0), g + a,
                "B(s) = (g + a)e^{L1 s}: B' = L1·B, B(0) = g + a, i.e. B = (g + a) + L1∫₀ˢ B (the Grönwall majorant)")
@@ -274,8 +276,10 @@ def l0l1_inclusion(p: Proof) -> None:
                "P(s) = −gs + (g+a)(e^{L1 s} − 1 − L1 s)/L1 has P'' = L1(g + a)e^{L1 s}")
     p.identity(bound_psi.subs(s, 0), 0, "P(0) = 0")
     p.identity(bound_psi.diff(s).subs(s, 0), -g, "P'(0) = −g")
-    p.fact("ψ'' <= L0 + L1 G <= L1(g + a)e^{L1 s} = P'', ψ'(0) = −g = P'(0): integrating twice (mean value "
-           "theorem), ψ(s) − Δ <= P(s) for s >= 0", True)
+    p.cite("ψ'' <= L0 + L1 G <= L1(g + a)e^{L1 s} = P'', ψ'(0) = −g = P'(0): integrating twice (mean value "
+           "theorem), ψ(s) − Δ <= P(s) for s >= 0", standard=True,
+           detail="standard: Rayleigh quotient (ψ'' <= ‖∇²f‖₂), the (L0,L1) hypothesis, and the mean value theorem "
+                  "applied twice to P − (ψ − Δ) (zero value and slope at 0, non-negative second derivative)")
     x0 = sp.Symbol("x0", positive=True)
     m_expr, r_expr = 2 * sp.log(1 + x0) - x0, x0 - sp.log(1 + x0)
     s0 = sp.log(1 + x0) / L1
@@ -287,8 +291,9 @@ def l0l1_inclusion(p: Proof) -> None:
     p.nonneg(((1 - x) / (1 + x)).subs(x, 1 / (1 + v)), "m'(x) >= 0 on (0, 1] (x = 1/(1 + v), v >= 0)")
     p.identity(sp.diff(x - sp.log(1 + x), x), x / (1 + x), "r'(x) = x/(1 + x)")
     p.nonneg((x / (1 + x)).subs(x, 1 / (1 + v)), "r'(x) >= 0 on (0, 1]")
-    p.fact("m(0) = r(0) = 0 and m' > 0 on [0, 1), r' >= 0 ⇒ m(x0) > 0, r(x0) >= 0 for x0 ∈ (0, 1] "
-           "(mean value theorem)", bool(m_expr.subs(x0, 0) == 0 and r_expr.subs(x0, 0) == 0))
+    p.fact("m(0) = r(0) = 0 (sympy)", bool(m_expr.subs(x0, 0) == 0 and r_expr.subs(x0, 0) == 0))
+    p.cite("m(0) = r(0) = 0 and m' > 0 on [0, 1), r' >= 0 ⇒ m(x0) > 0, r(x0) >= 0 for x0 ∈ (0, 1] "
+           "(mean value theorem)", standard=True, detail="standard mean value theorem; derivative signs: sympy above")
     msym, rsym, D, sigma = sp.symbols("m r Delta sigma", nonnegative=True)
     msym = sp.Symbol("m", positive=True)
     H0 = L0 * (1 + rsym / msym)
@@ -470,8 +475,9 @@ def safe_step(p: Proof) -> None:
     p.identity(((-c + A * sp.cosh(x) - B * sp.sinh(x)) - (A - c)).rewrite(sp.exp),
                (sp.sinh(x) * (A * sp.tanh(x / 2) - B)).rewrite(sp.exp),
                "y − Δ = A(cosh x − 1) − B sinh x = sinh(x)(A tanh(x/2) − B), x = √H1·η·g, A = Δ + c, B = g/√H1")
-    p.fact("sinh x > 0 for x > 0 and tanh is increasing with range (0, 1): y <= Δ ⇔ x <= 2·artanh(B/A) "
-           "(B <= A by the gradient bound: A² − B² >= c²)", True, detail="elementary monotonicity")
+    p.cite("sinh x > 0 for x > 0 and tanh is increasing with range (0, 1): y <= Δ ⇔ x <= 2·artanh(B/A) "
+           "(B <= A by the gradient bound: A² − B² >= c²)", standard=True,
+           detail="standard monotonicity of sinh, tanh, artanh; B <= A is the claim 'Lemma gradient bound' (proved)")
     H0, H1, D, g, eta = _pos_syms()
     L = H0 + H1 * D
     z = g * sp.sqrt(H1) / L
@@ -483,15 +489,17 @@ def safe_step(p: Proof) -> None:
     p.identity(sp.diff(sp.atanh(zz) - zz, zz), zz**2 / (1 - zz**2), "(artanh z − z)' = z²/(1 − z²)")
     u = sp.Symbol("u", positive=True)
     p.nonneg((zz**2 / (1 - zz**2)).subs(zz, 1 / (1 + u)), "z²/(1 − z²) >= 0 on (0, 1) (z = 1/(1 + u), u > 0)")
-    p.fact("artanh(0) = 0 and (artanh z − z)' >= 0 ⇒ artanh(z)/z >= 1 ⇒ η_max >= 2/L (mean value theorem)", True)
+    p.cite("artanh(0) = 0 and (artanh z − z)' >= 0 ⇒ artanh(z)/z >= 1 ⇒ η_max >= 2/L (mean value theorem)",
+           standard=True, detail="standard mean value theorem; derivative sign: sympy above")
     _comparison_steps(p)
     s = sp.Symbol("s", nonnegative=True)
     q = D - g * s + L * s**2 / 2
     p.identity(q.diff(s, 2), L, "q(s) = Δ − gs + Ls²/2: q'' = L")
     p.identity(q.subs(s, 0) + q.diff(s).subs(s, 0), D - g, "q(0) = Δ, q'(0) = −g (q(0) = Δ, q' = −g + Ls)")
-    p.fact("for η <= η_max: ψ(s) <= y(s) <= Δ on [0, ηg] (first identity), so ψ'' <= H0 + H1ψ <= L there, and "
+    p.cite("for η <= η_max: ψ(s) <= y(s) <= Δ on [0, ηg] (first identity), so ψ'' <= H0 + H1ψ <= L there, and "
            "the comparison with k = 0 (q − ψ has non-negative second derivative, zero data) gives ψ(ηg) <= q(ηg)",
-           True, detail="comparison principle above restricted to [0, ηg]")
+           standard=True, detail="ODE comparison principle (the mean-value-theorem steps above) with k = 0 on [0, ηg]; "
+                                 "y <= Δ there by the first identity and monotonicity of tanh")
     p.identity(q.subs(s, eta * g), lemmas.quadratic_descent_bound(H0, H1, D, g, eta),
                "q(ηg) = Δ − η(1 − Lη/2)g² = quadratic_descent_bound")
 
@@ -540,7 +548,7 @@ def _grid_min(fn: Fn, mem_pts: list[np.ndarray]) -> float:
 def prop_b2(p: Proof) -> None:
     H0f, H1f, H0g, H1g, df, dg, pf, pg = sp.symbols("H0f H1f H0g H1g df dg p q", nonnegative=True)
     fs, gs, hs, hval = sp.symbols("f_s g_s h_s h", real=True)
-    p.fact("‖∇²(f + g)‖₂ <= ‖∇²f‖₂ + ‖∇²g‖₂ (triangle inequality of the spectral norm)", True)
+    p.cite("‖∇²(f + g)‖₂ <= ‖∇²f‖₂ + ‖∇²g‖₂ (triangle inequality of the spectral norm)", standard=True)
     H1 = sp.Max(H1f, H1g)
     p.fact("max(H1f, H1g) − H1f = max(0, H1g − H1f) (sympy: piecewise forms agree)",
            _piecewise_equal(sp.Max(H1f, H1g) - H1f, sp.Max(0, H1g - H1f)))
@@ -552,7 +560,8 @@ def prop_b2(p: Proof) -> None:
     lhs = H0f + H0g + H1 * (hval - fs - gs)
     p.identity(lhs, (H0f + H0g + H1 * (hs - fs - gs)) + H1 * (hval - hs),
                "H0f + H0g + H1(h − f* − g*) = [H0f + H0g + H1(h* − f* − g*)] + H1(h − h*)")
-    p.fact("h* = inf(f + g) >= inf f + inf g = f* + g*, so H0 >= 0", True, detail="elementary")
+    p.cite("h* = inf(f + g) >= inf f + inf g = f* + g*, so H0 >= 0", standard=True,
+           detail="standard: inf(f + g) >= inf f + inf g; H1 >= 0")
     sh = sp.Symbol("sh", nonnegative=True)
     out = closure.add(HSmooth(H0f, H1f), HSmooth(H0g, H1g), f_star=fs, g_star=gs, h_star=fs + gs + sh)
     p.identity(out.H0, H0f + H0g + H1 * sh, "closure.add returns H0 = H0f + H0g + H1(h* − f* − g*)")
@@ -615,7 +624,8 @@ def prop_b2_printed(p: Proof) -> None:
 def closure_scale(p: Proof) -> None:
     c = sp.Symbol("c", positive=True)
     H0, H1, fv, fs = sp.symbols("H0 H1 f f_s", real=True)
-    p.fact("‖∇²(cf)‖ = c‖∇²f‖ and inf(cf) = c·inf f for c > 0", True)
+    p.cite("‖∇²(cf)‖ = c‖∇²f‖ and inf(cf) = c·inf f for c > 0", standard=True,
+           detail="standard: linearity of ∇², absolute homogeneity of the norm, inf(cf) = c·inf f for c > 0")
     p.identity(c * (H0 + H1 * (fv - fs)), c * H0 + H1 * (c * fv - c * fs),
                "c(H0 + H1(f − f*)) = cH0 + H1(cf − (cf)*)")
     h0, h1 = sp.symbols("H0 H1", nonnegative=True)
@@ -637,10 +647,12 @@ def closure_scale(p: Proof) -> None:
 def closure_affine(p: Proof) -> None:
     a2 = sp.Symbol("a2", nonnegative=True)
     H0, H1, D, hv, hs, fs = sp.symbols("H0 H1 M h h_s f_s", real=True)
-    p.fact("∇²h(w) = Aᵀ∇²f(Aw + b)A and ‖AᵀMA‖₂ <= ‖A‖₂²‖M‖₂ (submultiplicativity)", True)
+    p.cite("∇²h(w) = Aᵀ∇²f(Aw + b)A and ‖AᵀMA‖₂ <= ‖A‖₂²‖M‖₂ (submultiplicativity)", standard=True,
+           detail="standard: Hessian of an affine composition; submultiplicativity of the spectral norm, ‖Aᵀ‖₂ = ‖A‖₂")
     p.identity(a2 * (H0 + H1 * (hv - fs)), a2 * (H0 + H1 * (hs - fs)) + a2 * H1 * (hv - hs),
                "‖A‖²(H0 + H1(f(Aw+b) − f*)) = ‖A‖²(H0 + H1(h* − f*)) + ‖A‖²H1(h − h*)")
-    p.fact("h* = inf f(Aw + b) >= inf f = f*, with equality when A is onto (h takes all of f's values)", True)
+    p.cite("h* = inf f(Aw + b) >= inf f = f*, with equality when A is onto (h takes all of f's values)",
+           standard=True, detail="standard: an infimum over a subset of the values is >= the infimum over all")
     h0, h1, sh = sp.symbols("H0 H1 sh", nonnegative=True)
     A = sp.Symbol("A", nonnegative=True)
     out = closure.compose_affine(HSmooth(h0, h1), A, f_star=fs, h_star=fs + sh)
@@ -674,7 +686,8 @@ def closure_average(p: Proof) -> None:
     d = sp.symbols("d1:4", nonnegative=True)  # f_i − f_i*
     st = sp.symbols("s1:4", real=True)
     H1m = sp.Max(*H1)
-    p.fact("‖∇²(avg f_i)‖ <= avg ‖∇²f_i‖ (triangle inequality); h* = inf avg f_i >= avg f_i*", True)
+    p.cite("‖∇²(avg f_i)‖ <= avg ‖∇²f_i‖ (triangle inequality); h* = inf avg f_i >= avg f_i*", standard=True,
+           detail="standard: triangle inequality of the spectral norm; inf Σ f_i >= Σ inf f_i")
     for i in range(n):
         p.nonneg(sp.Max(0, *[H1[j] - H1[i] for j in range(n) if j != i]),
                  f"max H1 − H1_{i + 1} = max(0, H1_j − H1_{i + 1}) >= 0")
@@ -713,8 +726,12 @@ def closure_add_smooth(p: Proof) -> None:
     H0, H1, L = sp.symbols("H0 H1 L", nonnegative=True)
     fs, gs = sp.symbols("f_s g_s", real=True)
     sh = sp.Symbol("sh", nonnegative=True)
-    p.fact("g L-smooth ⇒ (L, 0)-smooth (Prop B.1); then the corrected Prop B.2 with H1 = max(H1f, 0) = H1f", True)
     out = closure.add_smooth(HSmooth(H0, H1), L, f_star=fs, g_star=gs, h_star=fs + gs + sh)
+    via = closure.add(HSmooth(H0, H1), relations.from_l_smooth(L), f_star=fs, g_star=gs, h_star=fs + gs + sh)
+    p.fact("g L-smooth ⇒ (L, 0)-smooth (claim 'Prop B.1'); then the corrected Prop B.2 (claim 'Prop B.2') with "
+           "H1 = max(H1f, 0) = H1f: sympy, closure.add_smooth(f, L) = closure.add(f, from_l_smooth(L))",
+           bool(sp.simplify(out.H0 - via.H0) == 0 and sp.simplify(out.H1 - via.H1) == 0), method="symbolic",
+           detail="the composition of two proved claims, checked on the implementation")
     p.identity(out.H0, H0 + L + H1 * sh, "closure.add_smooth returns H0 = H0f + L + H1f(h* − f* − g*)")
     p.identity(out.H1, H1, "closure.add_smooth returns H1 = H1f")
 
