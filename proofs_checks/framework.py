@@ -128,6 +128,16 @@ class Proof:
         self.steps.append(Step(description, method, True, detail))
         return True
 
+    def uses(self, claim_id: str, description: str) -> bool:
+        """Record a step proved by another claim of the toolkit: that claim is run (once per
+        process) and its verdict carried over — ``proved`` gives a ``cited`` step, ``holds`` a
+        ``hand`` step (capping this claim at ``holds``), anything else a failed step."""
+        dep = _dependency_verdict(claim_id)
+        method = {"proved": "cited", "holds": "hand"}.get(dep, "symbolic")
+        ok = dep in ("proved", "holds")
+        self.steps.append(Step(f"{description} (claim {claim_id!r})", method, ok, f"that claim: {dep}"))
+        return ok
+
     def sample(
         self,
         description: str,
@@ -293,6 +303,19 @@ def registry() -> dict[str, Claim]:
         if info.name.startswith("claims_"):
             importlib.import_module(f"proofs_checks.{info.name}")
     return dict(_REGISTRY)
+
+
+_DEPENDENCY_CACHE: dict[str, str] = {}
+
+
+def _dependency_verdict(claim_id: str) -> str:
+    if claim_id not in _DEPENDENCY_CACHE:
+        claims = registry()
+        if claim_id not in claims:
+            return "missing"
+        _DEPENDENCY_CACHE[claim_id] = "running"  # a cycle reads as not proved
+        _DEPENDENCY_CACHE[claim_id] = run_claim(claims[claim_id]).verdict
+    return _DEPENDENCY_CACHE[claim_id]
 
 
 def _summarise_method(steps: Iterable[Step]) -> str:

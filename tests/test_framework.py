@@ -86,3 +86,19 @@ def test_cited_standard_keeps_proved_hand_argument_caps_at_holds():
     r1, r2 = run_claim(_claim(cited)), run_claim(_claim(hand))
     assert r1.verdict == "proved" and "cited" in r1.method
     assert r2.verdict == "holds" and "hand" in r2.method
+
+
+def test_uses_carries_the_dependency_verdict():
+    from proofs_checks.framework import _DEPENDENCY_CACHE
+
+    _DEPENDENCY_CACHE.update({"dep-proved": "proved", "dep-holds": "holds", "dep-failed": "failed"})
+
+    def on(dep):
+        def proof(p: Proof):
+            p.uses(dep, "step from another claim")
+        return proof
+
+    assert run_claim(_claim(on("dep-proved"))).verdict == "proved"
+    assert run_claim(_claim(on("dep-holds"))).verdict == "holds"
+    assert run_claim(_claim(on("dep-failed"))).verdict == "failed"
+    assert run_claim(_claim(on("no-such-claim-anywhere"))).verdict == "failed"

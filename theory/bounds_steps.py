@@ -25,6 +25,8 @@ never increases along the GD run: Δ_{k+1} <= Δ_k for all k.  By the descent le
 on the cosh function (H0/H1)(cosh(√H1 w) − 1) or on the PL hard function (both even, increasing in |w|,
 members of both classes), any larger step jumps past −w0 and increases the gap.  The exact class
 threshold lies between the two (it is the toolkit's own bracket; the paper does not give it).
+At gap0 = 0 every admissible start is a minimiser (∇f = 0, GD does not move), so every step is
+class-stable and :func:`pl_fixed_step_upper` / :func:`aiming_fixed_step_upper` return inf.
 
 >>> adaptive_step(1.0, 1.0, 0.5)
 0.05
@@ -202,17 +204,21 @@ def pl_fixed_step_upper(H0: Any, H1: Any, mu: Any, gap0: Any) -> Any:
     """η̄ = min(η_cosh(gap0), η_hard(gap0)): no fixed step above it is class-stable (μ-PL class, μ <= H0).
 
     For μ > H0 (or H0 = 0) the μ-PL class has no non-constant member (2μΔ <= g² <= 2H0Δ + H1Δ² for
-    arbitrarily small Δ > 0), so no step is ever unstable: returns inf.
+    arbitrarily small Δ > 0), so no step is ever unstable: returns inf.  gap0 = 0: every start is a
+    minimiser (GD never moves), every step is class-stable: inf (symbolically a ``Piecewise`` on gap0 = 0).
 
     >>> round(pl_fixed_step_upper(1.0, 1.0, 1.0, 10.0), 6)
     0.563966
+    >>> pl_fixed_step_upper(1.0, 1.0, 1.0, 0.0)
+    inf
     """
     _check_H(H0, H1)
     checked(mu=(mu, POS), gap0=(gap0, NONNEG))
     ops, (H0v, H1v, muv, g0) = backend(H0, H1, mu, gap0)
-    if not ops.symbolic and muv > H0v:
+    if not ops.symbolic and (muv > H0v or g0 == 0):
         return float("inf")
-    val = ops.min(cosh_instability_step(H0v, H1v, g0), hard_instability_step(H1v, muv, g0))
+    val = ops.where((ops.eq0(g0), lambda: ops.inf),
+                    otherwise=lambda: ops.min(cosh_instability_step(H0v, H1v, g0), hard_instability_step(H1v, muv, g0)))
     return val if ops.symbolic else float(val)
 
 
@@ -220,17 +226,21 @@ def aiming_fixed_step_upper(H0: Any, H1: Any, theta: Any, gap0: Any) -> Any:
     """η̄ for the θ-aiming class (θ <= 2): min(η_cosh, η_hard with μ = H0); both are θ-aiming for θ <= 2.
 
     For θ > 2 no witness member is known here and inf is returned; for H0 = 0 the class has no
-    non-constant member with an attained minimum (inf).
+    non-constant member with an attained minimum (inf).  gap0 = 0: every start is a minimiser, every
+    step is class-stable: inf (symbolically a ``Piecewise`` on gap0 = 0).
 
     >>> round(aiming_fixed_step_upper(1.0, 1.0, 1.0, 10.0), 6)
     0.563966
+    >>> aiming_fixed_step_upper(1.0, 1.0, 1.0, 0.0)
+    inf
     """
     _check_H(H0, H1)
     checked(theta=(theta, POS), gap0=(gap0, NONNEG))
     ops, (H0v, H1v, th, g0) = backend(H0, H1, theta, gap0)
-    if not ops.symbolic and (th > 2 or H0v == 0):
+    if not ops.symbolic and (th > 2 or H0v == 0 or g0 == 0):
         return float("inf")
-    val = ops.min(cosh_instability_step(H0v, H1v, g0), hard_instability_step(H1v, H0v, g0))
+    val = ops.where((ops.eq0(g0), lambda: ops.inf),
+                    otherwise=lambda: ops.min(cosh_instability_step(H0v, H1v, g0), hard_instability_step(H1v, H0v, g0)))
     return val if ops.symbolic else float(val)
 
 
