@@ -282,6 +282,8 @@ def _phase1(p: Proof) -> None:
 
 @claim("Thm 4.3 phase 2", "Eq. (1), μ-PL, H1Δ <= H0/2 ⇒ Δ⁺ <= (1 − μ/(20·H0))·Δ; (1 − z)^k <= e^{−kz}")
 def _phase2(p: Proof) -> None:
+    p.uses("Lemma descent (adaptive step)", "one Eq. (1) step decreases the gap by >= (19/10)·η·g², "
+           "and g² >= 2μΔ (PL)")
     d = H0 / (2 * H1) / (1 + s)  # Δ <= H0/(2H1)
     dec = sp.Rational(19, 10) * mu * d / (10 * H0 + 20 * H1 * d)
     p.nonneg(sp.simplify(dec - mu * d / (20 * H0)), "(19/10)μΔ/(10H0+20H1Δ) >= μΔ/(20H0) when H1Δ <= H0/2")
@@ -303,6 +305,8 @@ def _phase2(p: Proof) -> None:
        "corrected: K = ceil(max(0,(Δ0 − max(T,ε))40H1/μ)) + [ε < min(Δ0,T)]·ceil((20H0/μ)log(min(Δ0,T)/ε)), "
        "T = H0/(2H1); H1 = 0, H0 = 0, Δ0 <= ε handled")
 def _thm43(p: Proof) -> None:
+    p.uses("Thm 4.3 phase 1", "phase 1 decrement")
+    p.uses("Thm 4.3 phase 2", "phase 2 contraction")
     p.cite("phases are consecutive: the gap never increases (descent lemma), so after the phase-1 count "
            "Δ <= max(T, ε) and each later step contracts by (1 − μ/(20H0)) (claims 'Thm 4.3 phase 1/2')",
            standard=False, detail="the theorem's phase-counting argument, argued in words")
@@ -491,6 +495,14 @@ def _thm41_12(p: Proof) -> None:
     p.identity(sp.diff(q, w) * w, 2 * q, "(λ/2)w² is 2-aiming (⟨∇q, w⟩ = 2q), (λ,0)-smooth, λ <= H0")
     uu = sp.Symbol("u", positive=True)
     p.identity(sp.diff(sp.log(uu) / uu, uu), (1 - sp.log(uu)) / uu**2, "log(u)/u is maximal at u = e")
+    eta, d0s, kk = sp.symbols("eta d_0 k", positive=True)
+    p.identity(w - eta * sp.diff(q, w), (1 - eta * lam) * w, "GD on (λ/2)w²: w⁺ = (1 − ηλ)w, so "
+               "f(w_k) = (λ/2)(1 − ηλ)^{2k}d0²")
+    p.identity(q.subs(w, d0s * (1 - eta * lam) ** kk), lam * d0s**2 / 2 * (1 - eta * lam) ** (2 * kk),
+               "gap after k steps from d0")
+    p.uses("Lemma log inequality", "f(w_k) <= ε needs k >= log(λd0²/(2ε))/(−2log(1 − ηλ)) >= "
+           "log(λd0²/(2ε))(1 − ηλ)/(2ηλ)")
+    p.uses("Lemma fixed-step stability", "every class-stable η satisfies η <= η̄ and the count decreases in η")
 
     def one(rng: np.random.Generator) -> tuple[float, float]:
         h0, h1 = float(rng.uniform(0.5, 2)), float(rng.uniform(0.1, 2))
