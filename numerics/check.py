@@ -89,6 +89,7 @@ __all__ = [
     "TwoLayerCase",
     "RatioPoint",
     "PropositionCheck",
+    "aggregate_ratios",
     "check_proposition",
     "hessian_norm",
 ]
@@ -106,6 +107,70 @@ BUDGETS: dict[str, dict[str, int]] = {
 # Ratio above 1 by more than this counts as a violation (float64 Hessians of these sizes are
 # accurate to ~1e-13 relative; the margin is generous on purpose).
 VIOLATION_RTOL = 1e-9
+
+_SOURCES = ("random", "gd", "search")
+
+
+def _nan_low(r: torch.Tensor) -> torch.Tensor:
+    """``r`` with NaN replaced by −inf for max/argmax/sort; +inf is KEPT (it is a violation:
+    a zero bound with a non-zero Hessian, or a Hessian norm beyond float64)."""
+    return torch.where(torch.isnan(r), torch.full_like(r, -math.inf), r)
+
+
+def _ratio_key(x: float) -> float:
+    """Sort key for a float ratio: NaN lowest, +inf highest."""
+    return -math.inf if math.isnan(x) else x
+
+
+def _beats(new: float, old: float) -> bool:
+    """``new`` is a larger ratio than ``old`` (NaN never beats anything; anything beats NaN)."""
+    return not math.isnan(new) and (math.isnan(old) or new > old)
+
+
+def _safe_ratio(hn: float, bound: float) -> float:
+    """hn / bound in IEEE float64 (x/0 = ±inf, 0/0 = NaN) instead of ZeroDivisionError."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.float64(hn) / np.float64(bound))
+
+
+def aggregate_ratios(r: torch.Tensor) -> tuple[int, float, int]:
+    """(index, value, n_nonfinite) of the largest ratio in a 1-D tensor of evaluations.
+
+    NaN never wins unless every entry is NaN (then index 0, value NaN); +inf wins (it is a
+    violation).  ``n_nonfinite`` counts NaN and ±inf entries.
+
+    >>> import torch
+    >>> aggregate_ratios(torch.tensor([0.5, float("nan"), 0.9], dtype=torch.float64))
+    (2, 0.9, 1)
+    >>> aggregate_ratios(torch.tensor([0.5, float("inf"), float("nan")], dtype=torch.float64))
+    (1, inf, 2)
+    >>> aggregate_ratios(torch.tensor([float("nan")] * 2, dtype=torch.float64))
+    (0, nan, 2)
+    """
+    r = r.detach().reshape(-1)
+    k = int(torch.argmax(_nan_low(r)))
+    return k, float(r[k]), int((~torch.isfinite(r)).sum())
+
+
+class _Tally:
+    """Per-source counts of ratio evaluations and of non-finite (NaN / ±inf) ones.
+
+    Counts are kept as tensors on the evaluation device (no host sync per step)."""
+
+    def __init__(self) -> None:
+        self._n: dict[str, int] = {s: 0 for s in _SOURCES}
+        self._nf: dict[str, Any] = {s: 0 for s in _SOURCES}
+
+    def add(self, src: str, r: torch.Tensor) -> None:
+        r = r.detach()
+        self._n[src] += int(r.numel())
+        self._nf[src] = self._nf[src] + (~torch.isfinite(r)).sum()
+
+    def counter(self, src: str) -> Callable[[torch.Tensor], None]:
+        return lambda r: self.add(src, r)
+
+    def result(self) -> tuple[dict[str, int], dict[str, int]]:
+        return dict(self._n), {s: int(v) for s, v in self._nf.items()}
 
 
 def hessian_norm(loss: Callable[[torch.Tensor], torch.Tensor], theta: torch.Tensor) -> torch.Tensor:
@@ -149,9 +214,17 @@ class RatioPoint:
 class PropositionCheck:
     """Result of :func:`check_proposition`.
 
-    ``max_ratio`` is the worst observed ratio; ``violated`` means max_ratio > 1 + 1e-9 (and, for
-    a printed form, that the witness was re-checked: ``witness_confirmed``).  ``tightness`` =
-    1 − max_ratio (how far below 1 the worst ratio stays; negative when violated).
+    ``max_ratio`` is the worst observed ratio; ``violated`` means max_ratio > 1 + 1e-9, including
+    max_ratio = +inf (a zero bound with a non-zero Hessian norm, or a Hessian norm beyond float64);
+    for a printed form ``witness_confirmed`` says whether the witness was re-checked.
+    ``tightness`` = 1 − max_ratio (how far below 1 the worst ratio stays; negative when violated).
+
+    Non-finite evaluations: ``n_evaluations[src]`` counts every ratio evaluated by a source
+    (each random point, each GD iterate, each ascent step; ``n_points`` counts the points
+    reported: one per random point, GD run or ascent start) and ``n_nonfinite[src]`` those that
+    were NaN or ±inf.  NaN evaluations are never taken as the maximum; when NO finite or +inf
+    ratio was found (max_ratio NaN) the check is ``inconclusive``: ``status`` is
+    "inconclusive", never "no violation".
     """
 
     prop: str
@@ -168,10 +241,23 @@ class PropositionCheck:
     device: str
     budget: str
     seed: int
+    n_evaluations: dict = field(default_factory=dict)
+    n_nonfinite: dict = field(default_factory=dict)
 
     @property
     def tightness(self) -> float:
         return 1.0 - self.max_ratio
+
+    @property
+    def inconclusive(self) -> bool:
+        """No violation was found but the worst ratio is not a finite number (every
+        evaluation of the worst source was NaN): nothing can be concluded."""
+        return not self.violated and not math.isfinite(self.max_ratio)
+
+    @property
+    def status(self) -> str:
+        """"violated", "inconclusive" or "no violation"."""
+        return "violated" if self.violated else ("inconclusive" if self.inconclusive else "no violation")
 
     def to_dict(self) -> dict[str, Any]:
         return {"prop": self.prop, "statement": self.statement, "instance": self.instance,
@@ -179,7 +265,9 @@ class PropositionCheck:
                 "max_ratio_by_source": self.max_ratio_by_source, "n_points": self.n_points,
                 "worst": self.worst.to_dict(), "violated": self.violated, "witness": self.witness,
                 "witness_confirmed": self.witness_confirmed, "seconds": self.seconds,
-                "device": self.device, "budget": self.budget, "seed": self.seed}
+                "device": self.device, "budget": self.budget, "seed": self.seed,
+                "status": self.status, "inconclusive": self.inconclusive,
+                "n_evaluations": self.n_evaluations, "n_nonfinite": self.n_nonfinite}
 
     def summary(self) -> str:
         s = (f"Prop {self.prop}: max ratio {self.max_ratio:.6g} "
@@ -189,8 +277,14 @@ class PropositionCheck:
              f"{sum(self.n_points.values())} points, {self.seconds:.1f} s")
         if self.violated:
             s += f"; VIOLATED (witness confirmed: {self.witness_confirmed})"
+        elif self.inconclusive:
+            s += f"; INCONCLUSIVE: max ratio is {self.max_ratio} (no finite ratio), NOT a 'no violation'"
         else:
             s += f"; no violation, tightness 1 - max = {self.tightness:.4g}"
+        nf = sum(self.n_nonfinite.values())
+        if nf:
+            s += (f"; {nf} of {sum(self.n_evaluations.values())} evaluations non-finite (NaN/inf: "
+                  + ", ".join(f"{k} {v}" for k, v in self.n_nonfinite.items()) + ")")
         return s
 
 
@@ -318,8 +412,9 @@ class _Batch:
 
 
 def _ascent(batch: _Batch, z0: torch.Tensor, idx: torch.Tensor, steps: int, lr: float,
-            clamp: float = 30.0):
-    """Adam ascent on log ratio; returns best (ratio, z) per row."""
+            clamp: float = 30.0, on_eval: Callable[[torch.Tensor], None] | None = None):
+    """Adam ascent on log ratio; returns best (ratio, z) per row (NaN never best, +inf kept).
+    ``on_eval`` sees every step's ratios (for counting non-finite ones)."""
     z = z0.detach().clone().requires_grad_(True)
     opt = torch.optim.Adam([z], lr=lr)
     best_r = torch.full((z.shape[0],), -math.inf, dtype=z.dtype, device=z.device)
@@ -327,7 +422,9 @@ def _ascent(batch: _Batch, z0: torch.Tensor, idx: torch.Tensor, steps: int, lr: 
     for _ in range(steps):
         r, _, _ = batch.evaluate(z, idx, create_graph=True)
         rd = r.detach()
-        better = torch.isfinite(rd) & (rd > best_r)
+        if on_eval is not None:
+            on_eval(rd)
+        better = ~torch.isnan(rd) & (rd > best_r)
         best_r = torch.where(better, rd, best_r)
         best_z = torch.where(better[:, None], z.detach(), best_z)
         obj = torch.where(torch.isfinite(r) & (r > 0), torch.log(r.clamp_min(1e-300)), torch.zeros_like(r))
@@ -343,8 +440,10 @@ def _ascent(batch: _Batch, z0: torch.Tensor, idx: torch.Tensor, steps: int, lr: 
 
 
 def _gd(batch: _Batch, theta0: torch.Tensor, idx: torch.Tensor, steps: int, step_mult: float,
-        project: Callable[[torch.Tensor], torch.Tensor] | None):
-    """GD with η = step_mult/(H0 + H1·gap) (first f* end); returns max ratio and its point."""
+        project: Callable[[torch.Tensor], torch.Tensor] | None,
+        on_eval: Callable[[torch.Tensor], None] | None = None):
+    """GD with η = step_mult/(H0 + H1·gap) (first f* end); returns max ratio and its point
+    (NaN never best, +inf kept); ``on_eval`` sees every iterate's ratios."""
     H0, H1, fs = batch.H0[idx, 0], batch.H1[idx, 0], batch.fs[idx, 0]
     data = tuple(t[idx] for t in batch.data)
 
@@ -358,7 +457,9 @@ def _gd(batch: _Batch, theta0: torch.Tensor, idx: torch.Tensor, steps: int, step
     best_t = theta.clone()
     for _ in range(steps):
         r, _, _ = batch.evaluate(theta, idx, raw=True)
-        better = torch.isfinite(r) & (r > best_r)
+        if on_eval is not None:
+            on_eval(r)
+        better = ~torch.isnan(r) & (r > best_r)
         best_r = torch.where(better, r, best_r)
         best_t = torch.where(better[:, None], theta, best_t)
         g, f = grad(theta, *data)
@@ -496,13 +597,13 @@ def _check_deep_linear(prop, case, B, seed, device) -> tuple:
     nd = len(pairs)
     best: dict[str, tuple[float, int, torch.Tensor]] = {}
     counts = {"random": 0, "gd": 0, "search": 0}
+    tally = _Tally()
 
     def record(src, r, idx, z, as_theta: bool):
-        r = r.detach()
-        k = int(torch.argmax(torch.nan_to_num(r, nan=-math.inf)))
+        k, v, _ = aggregate_ratios(r)
         theta = z[k] if as_theta else balanced_from_free(z[k], widths)
-        if src not in best or float(r[k]) > best[src][0]:
-            best[src] = (float(r[k]), int(idx[k]), theta.detach())
+        if src not in best or _beats(v, best[src][0]):
+            best[src] = (v, int(idx[k]), theta.detach())
         counts[src] += int(r.numel())
 
     # (a) random points at scales 10^-1.5 .. 10^1.5 (layer singular values)
@@ -511,6 +612,7 @@ def _check_deep_linear(prop, case, B, seed, device) -> tuple:
     scales = torch.logspace(-1.5, 1.5, nr, dtype=torch.float64).repeat(nd)
     z = _free_random(widths, nd * nr, scales, g, device)
     r, _, _ = batch.evaluate(z, idx)
+    tally.add("random", r)
     record("random", r, idx, z, False)
     # (b) GD trajectories, re-balanced after each step (same P, hence same f)
     ng = B["gd_runs"]
@@ -518,18 +620,18 @@ def _check_deep_linear(prop, case, B, seed, device) -> tuple:
     scales = torch.logspace(-1, 0.5, ng, dtype=torch.float64).repeat(nd)
     th0 = torch.stack([balanced_from_free(zz, widths) for zz in _free_random(widths, nd * ng, scales, g, device)])
     for mult in (1.0, 4.0):
-        r, th = _gd(batch, th0, idx, B["gd_steps"], mult, _rebalance(widths))
+        r, th = _gd(batch, th0, idx, B["gd_steps"], mult, _rebalance(widths), tally.counter("gd"))
         record("gd", r, idx, th, True)
     # (c) adversarial search over weights, then over data (mutations of the worst instances)
     ns = B["starts"]
     idx = torch.arange(nd, device=device).repeat_interleave(ns)
     scales = torch.logspace(-1, 1, ns, dtype=torch.float64).repeat(nd)
     z = _free_random(widths, nd * ns, scales, g, device)
-    r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05)
+    r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05, on_eval=tally.counter("search"))
     record("search", r, idx, zb, False)
     for _ in range(B["rounds"] - 1):
         per = torch.full((nd,), -math.inf, dtype=torch.float64)
-        per = per.scatter_reduce(0, idx.cpu(), torch.nan_to_num(r.cpu(), nan=-math.inf), "amax")
+        per = per.scatter_reduce(0, idx.cpu(), _nan_low(r.cpu()), "amax")
         top = torch.argsort(per, descending=True)[: max(1, nd // 2)].tolist()
         new_pairs = []
         for i in top:
@@ -548,9 +650,9 @@ def _check_deep_linear(prop, case, B, seed, device) -> tuple:
         nd = len(pairs)
         idx = torch.arange(old_nd, nd, device=device).repeat_interleave(ns)
         z = _free_random(widths, (nd - old_nd) * ns, torch.logspace(-1, 1, ns, dtype=torch.float64).repeat(nd - old_nd), g, device)
-        r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05)
+        r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05, on_eval=tally.counter("search"))
         record("search", r, idx, zb, False)
-    return batch, best, counts
+    return batch, best, counts, tally
 
 
 def _point_from(batch, src, best, theta_is_flat=True) -> RatioPoint:
@@ -562,10 +664,11 @@ def _point_from(batch, src, best, theta_is_flat=True) -> RatioPoint:
     H0, H1, fs = (float(batch.H0[i, 0]), float(batch.H1[i, 0]), float(batch.fs[i, 0]))
     # report the f* end that gives the larger ratio
     ends = [(float(batch.H0[i, e]), float(batch.H1[i, e]), float(batch.fs[i, e])) for e in range(batch.fs.shape[1])]
-    rat = [hn / (a + b * max(f - c, 0.0)) for a, b, c in ends]
-    e = int(np.argmax(rat))
+    gap = lambda c: f - c if not f - c < 0.0 else 0.0  # noqa: E731  (clamp at 0, NaN kept)
+    rat = [_safe_ratio(hn, a + b * gap(c)) for a, b, c in ends]
+    e = max(range(len(rat)), key=lambda j: _ratio_key(rat[j]))
     H0, H1, fs = ends[e]
-    return RatioPoint(src, rat[e], hn, H0 + H1 * max(f - fs, 0.0), f, fs, H0, H1,
+    return RatioPoint(src, rat[e], hn, H0 + H1 * gap(fs), f, fs, H0, H1,
                       tuple(theta.detach().cpu().tolist()), meta)
 
 
@@ -685,12 +788,12 @@ def _check_two_layer(prop, case, B, seed, device, cells) -> tuple:
     nd = len(inst)
     best: dict = {}
     counts = {"random": 0, "gd": 0, "search": 0}
+    tally = _Tally()
 
     def record(src, r, idx, z, b=None):
-        r = r.detach()
-        k = int(torch.argmax(torch.nan_to_num(r, nan=-math.inf)))
-        if src not in best or float(r[k]) > best[src][0]:
-            best[src] = (float(r[k]), int(idx[k]), z[k].detach(), batch if b is None else b)
+        k, v, _ = aggregate_ratios(r)
+        if src not in best or _beats(v, best[src][0]):
+            best[src] = (v, int(idx[k]), z[k].detach(), batch if b is None else b)
         counts[src] += int(r.numel())
 
     def randz(n, scales):
@@ -700,39 +803,42 @@ def _check_two_layer(prop, case, B, seed, device, cells) -> tuple:
     idx = torch.arange(nd, device=device).repeat_interleave(nr)
     z = randz(nd * nr, torch.logspace(-2, 1.5, nr, dtype=torch.float64).repeat(nd))
     r, _, _ = batch.evaluate(z, idx)
+    tally.add("random", r)
     record("random", r, idx, z)
     ng = B["gd_runs"]
     idx = torch.arange(nd, device=device).repeat_interleave(ng)
     th0 = randz(nd * ng, torch.logspace(-1, 0.5, ng, dtype=torch.float64).repeat(nd))
     for mult in (1.0, 4.0):
-        r, th = _gd(batch, th0, idx, B["gd_steps"], mult, None)
+        r, th = _gd(batch, th0, idx, B["gd_steps"], mult, None, tally.counter("gd"))
         record("gd", r, idx, th)
     ns = B["starts"]
     idx = torch.arange(nd, device=device).repeat_interleave(ns)
     z = randz(nd * ns, torch.logspace(-1, 0.5, ns, dtype=torch.float64).repeat(nd))
-    r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05)
+    r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05, on_eval=tally.counter("search"))
     record("search", r, idx, zb)
     one_unit = case.hidden == 1 and case.k == 1 and case.m == 1 and case.activation == "sine"
     if one_unit:
         zm = _one_unit_minimisers(batch, inst, cells, device)
         rm, _, _ = batch.evaluate(zm, torch.arange(nd, device=device))
+        tally.add("search", rm)
         record("search", rm, torch.arange(nd, device=device), zm)
     for _ in range(B["rounds"] - 1):
         per = torch.full((nd,), -math.inf, dtype=torch.float64).scatter_reduce(
-            0, idx.cpu(), torch.nan_to_num(r.cpu(), nan=-math.inf), "amax")
+            0, idx.cpu(), _nan_low(r.cpu()), "amax")
         top = torch.argsort(per, descending=True)[: max(1, nd // 2)].tolist()
-        bestz = {int(i): zb[(idx == i).nonzero()[torch.argmax(r[idx == i])]].squeeze(0) for i in top}
+        bestz = {int(i): zb[(idx == i).nonzero()[torch.argmax(_nan_low(r[idx == i]))]].squeeze(0) for i in top}
         inst = [_mutate_two_layer(inst[i], g) for i in top for _ in range(2)]
         z0 = torch.stack([bestz[i] for i in top for _ in range(2)])
         batch = _two_layer_batch(case, inst, printed, device, cells)
         nd = len(inst)
         idx = torch.arange(nd, device=device).repeat_interleave(ns)
         z = z0.repeat_interleave(ns, 0) * torch.exp(0.1 * torch.randn(nd * ns, n_par, generator=g, dtype=torch.float64)).to(device)
-        r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05)
+        r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05, on_eval=tally.counter("search"))
         record("search", r, idx, zb)
         if one_unit:
             zm = _one_unit_minimisers(batch, inst, cells, device)
             rm, _, _ = batch.evaluate(zm, torch.arange(nd, device=device))
+            tally.add("search", rm)
             record("search", rm, torch.arange(nd, device=device), zm)
     if one_unit:
         # cheap derivative-free data search: screen 8·n_data fresh instances at their certified
@@ -745,13 +851,14 @@ def _check_two_layer(prop, case, B, seed, device, cells) -> tuple:
             ar = torch.arange(len(pool), device=device)
             zm = _one_unit_minimisers(sb, pool, cells, device)
             rm, _, _ = sb.evaluate(zm, ar)
+            tally.add("search", rm)
             record("search", rm, ar, zm, sb)
             if rnd == B["rounds"]:
                 break
-            order = torch.argsort(torch.nan_to_num(rm, nan=-math.inf), descending=True).tolist()
+            order = torch.argsort(_nan_low(rm), descending=True).tolist()
             top = order[: max(1, len(pool) // 4)]
             pool = [pool[i] for i in top] + [_mutate_two_layer(pool[i], g) for i in top for _ in range(3)]
-    return case, best, counts
+    return case, best, counts, tally
 
 
 def _certify_two_layer_printed(pt: RatioPoint, cells: int = 200_000) -> tuple[bool, dict]:
@@ -946,39 +1053,40 @@ def _check_generic(prop, case, B, seed, device) -> tuple:
     nd = len(inst)
     best: dict = {}
     counts = {"random": 0, "gd": 0, "search": 0}
+    tally = _Tally()
 
     def record(src, r, idx, th):
-        r = r.detach()
-        k = int(torch.argmax(torch.nan_to_num(r, nan=-math.inf)))
-        if src not in best or float(r[k]) > best[src][0]:
-            best[src] = (float(r[k]), int(idx[k]), th[k].detach(), batch)
+        k, v, _ = aggregate_ratios(r)
+        if src not in best or _beats(v, best[src][0]):
+            best[src] = (v, int(idx[k]), th[k].detach(), batch)
         counts[src] += int(r.numel())
 
     nr = B["n_random"]
     idx = torch.arange(nd, device=device).repeat_interleave(nr)
     z = randz(nd * nr, torch.logspace(-1.5, 1.5, nr, dtype=torch.float64).repeat(nd))
     r, _, _ = batch.evaluate(z, idx)
+    tally.add("random", r)
     record("random", r, idx, to_theta(z))
     ng = B["gd_runs"]
     idx = torch.arange(nd, device=device).repeat_interleave(ng)
     th0 = to_theta(randz(nd * ng, torch.logspace(-1, 0.5, ng, dtype=torch.float64).repeat(nd)))
     for mult in (1.0, 4.0):
-        r, th = _gd(batch, th0, idx, B["gd_steps"], mult, project)
+        r, th = _gd(batch, th0, idx, B["gd_steps"], mult, project, tally.counter("gd"))
         record("gd", r, idx, th)
     ns = B["starts"] if prop == "D.1" else max(2, B["starts"] // 2)  # attention: 2(d+1)² params, costlier
     for rnd in range(B["rounds"]):
         if rnd:
             per = torch.full((nd,), -math.inf, dtype=torch.float64).scatter_reduce(
-                0, idx.cpu(), torch.nan_to_num(r.cpu(), nan=-math.inf), "amax")
+                0, idx.cpu(), _nan_low(r.cpu()), "amax")
             top = torch.argsort(per, descending=True)[: max(1, nd // 2)].tolist()
             inst = [_mutate_generic(inst[i], g) for i in top for _ in range(2)]
             batch = make_batch(inst)
             nd = len(inst)
         idx = torch.arange(nd, device=device).repeat_interleave(ns)
         z = randz(nd * ns, torch.logspace(-1, 1, ns, dtype=torch.float64).repeat(nd))
-        r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05)
+        r, zb = _ascent(batch, z, idx, B["search_steps"], 0.05, on_eval=tally.counter("search"))
         record("search", r, idx, to_theta(zb))
-    return best, counts
+    return best, counts, tally
 
 
 # ------------------------------------------------------------------------------------------
@@ -1042,10 +1150,10 @@ def _check_proposition(prop, instance, *, budget, seed, device) -> PropositionCh
         case = instance if instance is not None else DeepLinearCase()
         if not isinstance(case, DeepLinearCase):
             raise TypeError(f"instance must be a DeepLinearCase for Prop {prop}, got {type(case).__name__}")
-        batch, best, counts = _check_deep_linear(prop, case, B, seed, dev)
+        batch, best, counts, tally = _check_deep_linear(prop, case, B, seed, dev)
         # instance indices refer to the final batch: later rounds only append instances
         pts = {s: _point_from(batch, s, {s: (r, i, th)}) for s, (r, i, th) in best.items()}
-        worst = max(pts.values(), key=lambda p: p.ratio)
+        worst = max(pts.values(), key=lambda p: _ratio_key(p.ratio))
         violated = worst.ratio > 1 + VIOLATION_RTOL
         if prop == "3.2-printed" and violated:
             dd = make_regression_data(torch.tensor(worst.data["X"], dtype=torch.float64),
@@ -1058,9 +1166,9 @@ def _check_proposition(prop, instance, *, budget, seed, device) -> PropositionCh
         if not isinstance(case, TwoLayerCase):
             raise TypeError(f"instance must be a TwoLayerCase for Prop {prop}, got {type(case).__name__}")
         cells = 20_000
-        case, best, counts = _check_two_layer(prop, case, B, seed, dev, cells)
+        case, best, counts, tally = _check_two_layer(prop, case, B, seed, dev, cells)
         pts = {s: _point_from(b, s, {s: (r, i, z)}) for s, (r, i, z, b) in best.items()}
-        worst = max(pts.values(), key=lambda p: p.ratio)
+        worst = max(pts.values(), key=lambda p: _ratio_key(p.ratio))
         violated = worst.ratio > 1 + VIOLATION_RTOL
         if prop == "3.3-printed" and violated:
             confirmed, witness = _certify_two_layer_printed(worst)
@@ -1069,15 +1177,17 @@ def _check_proposition(prop, instance, *, budget, seed, device) -> PropositionCh
         want = LeakyReLUCase if prop == "D.1" else AttentionCase
         if not isinstance(case, want):
             raise TypeError(f"instance must be a {want.__name__} for Prop {prop}, got {type(case).__name__}")
-        best, counts = _check_generic(prop, case, B, seed, dev)
+        best, counts, tally = _check_generic(prop, case, B, seed, dev)
         pts = {s: _point_from(b, s, {s: (r, i, z)}) for s, (r, i, z, b) in best.items()}
-        worst = max(pts.values(), key=lambda p: p.ratio)
+        worst = max(pts.values(), key=lambda p: _ratio_key(p.ratio))
         violated = worst.ratio > 1 + VIOLATION_RTOL
+    n_eval, n_nonfinite = tally.result()
     if violated and witness is None:  # any violation is reported with everything to re-check it
         witness = dict(worst.to_dict(), description=f"ratio {worst.ratio:.6g} > 1 for Prop {prop} (not re-certified)")
     return PropositionCheck(
         prop=prop, statement=_STATEMENTS[prop], instance=case.to_dict(), max_ratio=worst.ratio,
         max_ratio_by_source={s: p.ratio for s, p in pts.items()}, n_points=counts, worst=worst,
         violated=violated, witness=witness, witness_confirmed=confirmed,
-        seconds=time.perf_counter() - t0, device=str(dev), budget=budget, seed=seed)
+        seconds=time.perf_counter() - t0, device=str(dev), budget=budget, seed=seed,
+        n_evaluations=n_eval, n_nonfinite=n_nonfinite)
 

@@ -17,7 +17,7 @@ def _holds(p: Proof, prop: str, seed: int = 0) -> None:
 
     r = check_proposition(prop, budget="tiny", seed=seed)
     p.fact(f"adversarial search (random + GD + ascent over weights and data), Prop {prop}: "
-           f"no ratio above 1", not r.violated and r.max_ratio <= 1.0, method="model",
+           f"no ratio above 1 and no non-finite evaluation", not r.violated and r.max_ratio <= 1.0 and sum(r.n_nonfinite.values()) == 0, method="model",
            detail=f"{r.summary()}; worst point source {r.worst.source}")
 
 

@@ -1,18 +1,24 @@
 """check_proposition: finds both printed defects without being handed a witness, and no
-violation of the corrected / toolkit constants (small seeded sweeps)."""
+violation of the corrected / toolkit constants (small seeded sweeps); non-finite ratios are
+counted, NaN-only results are "inconclusive" and +inf ratios are violations."""
 
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch.func import hessian
 
+import numerics.check as chk
 from numerics.check import (
     AttentionCase,
     DeepLinearCase,
     TwoLayerCase,
+    aggregate_ratios,
     check_proposition,
 )
 from numerics.models.deep_linear import deep_linear_loss
@@ -84,3 +90,69 @@ def test_softmax_tanh_instance():
     r = check_proposition("3.3", TwoLayerCase(d=2, hidden=2, k=3, m=3, activation="tanh"), budget="tiny", seed=2)
     assert not r.violated and r.instance["k"] == 3
     assert isinstance(AttentionCase().to_dict(), dict)
+
+
+# ------------------------------------------------------------------------------------------
+# non-finite ratios: NaN is never "no violation", +inf is a violation
+# ------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 0.3, 0.9, 1.5, math.inf, math.nan]), min_size=1, max_size=12))
+def test_aggregate_ratios_against_python(vals):
+    k, v, nf = aggregate_ratios(torch.tensor(vals, dtype=torch.float64))
+    assert nf == sum(1 for x in vals if not math.isfinite(x))
+    finite_or_inf = [x for x in vals if not math.isnan(x)]
+    if finite_or_inf:  # NaN never wins; +inf does
+        assert v == max(finite_or_inf) and vals[k] == v
+    else:
+        assert math.isnan(v) and k == 0
+
+
+def _nan_everywhere(monkeypatch):
+    real = chk._Batch.evaluate
+
+    def evaluate(self, *a, **kw):
+        r, hn, f = real(self, *a, **kw)
+        return r * math.nan, hn, f
+    monkeypatch.setattr(chk._Batch, "evaluate", evaluate)
+    monkeypatch.setattr(chk, "hessian_norm", lambda loss, th: torch.tensor(math.nan, dtype=torch.float64))
+
+
+def test_all_nan_is_inconclusive_not_no_violation(monkeypatch):
+    _nan_everywhere(monkeypatch)
+    r = check_proposition("D.1", budget="tiny", seed=0)
+    assert math.isnan(r.max_ratio) and not r.violated and r.inconclusive and r.status == "inconclusive"
+    assert r.n_nonfinite == r.n_evaluations and all(v > 0 for v in r.n_evaluations.values())
+    s = r.summary()
+    assert "INCONCLUSIVE" in s and "no violation" not in s.replace("NOT a 'no violation'", "")
+    d = r.to_dict()
+    assert d["status"] == "inconclusive" and d["inconclusive"] and d["n_nonfinite"] == r.n_evaluations
+
+
+def test_some_nan_counted_and_skipped(monkeypatch):
+    real = chk._Batch.evaluate
+
+    def evaluate(self, *a, **kw):  # every other evaluation is NaN
+        r, hn, f = real(self, *a, **kw)
+        mask = torch.arange(r.shape[0], device=r.device) % 2 == 1
+        return torch.where(mask, torch.full_like(r, math.nan), r), hn, f
+    monkeypatch.setattr(chk._Batch, "evaluate", evaluate)
+    r = check_proposition("D.1", budget="tiny", seed=0)
+    assert math.isfinite(r.max_ratio) and 0 < r.max_ratio <= 1 and r.status == "no violation"
+    assert r.n_nonfinite["random"] == r.n_evaluations["random"] // 2
+    assert 0 < sum(r.n_nonfinite.values()) < sum(r.n_evaluations.values())
+    assert "evaluations non-finite" in r.summary()
+
+
+def test_zero_bound_infinite_ratio_is_a_violation(monkeypatch):
+    import theory.architectures as ta
+
+    zero = lambda *a, **kw: type("C", (), {"H0": 0.0, "H1": 0.0})()  # noqa: E731  (bound 0)
+    monkeypatch.setattr(ta, "leaky_relu_constants", zero)
+    r = check_proposition("D.1", budget="tiny", seed=0)
+    assert r.max_ratio == math.inf and r.violated and r.status == "violated"
+    assert all(v == math.inf for v in r.max_ratio_by_source.values())  # random, GD and search keep +inf
+    assert r.worst.bound == 0.0 and r.worst.hessian_norm > 0
+    assert "VIOLATED" in r.summary() and r.witness is not None
+    assert sum(r.n_nonfinite.values()) > 0

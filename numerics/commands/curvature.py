@@ -3,12 +3,15 @@
 Writes ``curvature_<model>.png`` / ``.svg`` (and ``.json`` with every point) into ``--out``,
 prints the envelope (LP) and least-squares fits next to the proven (H0, H1) and the largest
 ratio ‖∇²f‖ / (H0 + H1(f − f*)) along the run (see :mod:`numerics.curvature_figure`).
+Bad arguments (``--steps`` < 1, an unknown or unavailable ``--device``, an ``--out`` that
+cannot be created) print ``warmup-theory curvature: error: ...`` on stderr and exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 NAME = "curvature"
@@ -26,15 +29,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the full record as JSON")
 
 
+def _fail(msg: str) -> int:
+    print(f"warmup-theory curvature: error: {msg}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     import torch
 
     from numerics.curvature_figure import curvature_trace, plot_curvature
+    from numerics.device import resolve_device
 
     if args.steps < 1:
-        print("--steps must be >= 1")
-        return 2
-    device = None if args.device == "auto" else args.device
+        return _fail(f"--steps must be >= 1, got {args.steps}")
+    try:  # validate the user's --device here: a bad value is a usage error (exit 2), not a traceback
+        device = resolve_device(None if args.device == "auto" else args.device)
+    except (ValueError, TypeError) as exc:
+        return _fail(f"--device: {exc}")
+    try:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return _fail(f"cannot create --out {args.out}: {exc}")
     old = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny dense Hessians: one thread is fastest on a shared CPU
     try:
