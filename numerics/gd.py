@@ -22,6 +22,37 @@ Semantics (per run):
   no silent NaN) or gap_k > diverge_factor · max(gap_0, 1); ``"max_iter"`` when
   gap_k > eps for every k <= max_iter (at most ``max_iter`` steps are taken).
   A run's status is a result, never an exception.
+* ``gap_increased`` / ``first_increase``: class-stability monitor (see
+  ``theory.bounds_steps``: a step is class-stable when it never increases the gap,
+  Δ_{k+1} <= Δ_k, and every proven schedule relies on that descent).  For every step
+  the run took (k < ``stopped_at``) the engine tests, on the device and with one
+  comparison per run and step,
+
+      not ( gap_{k+1} <= gap_k + rtol·(gap_k + |f*| + Σ_i |w_{k,i}·∇f(w_k)_i|) + atol )
+
+  and records the first k where it holds (``first_increase``, -1 if none;
+  ``gap_increased = first_increase >= 0``).  ``not (x <= y)`` makes a NaN gap_{k+1}
+  (after a finite gap_k) an increase too.  Tolerances (``increase_rtol``,
+  ``increase_atol``; defaults 1e-12 and 1e-300 in float64, 1e-4 and 1e-35 in float32):
+
+  - rtol·gap_k: two evaluations of f with relative error a few units of roundoff u
+    (u = 2^-53 ≈ 1.1e-16; a sum of n non-negative terms: ≈ n·u) differ by far less
+    than 1e-12 ≈ 4500·u, while an unstable step changes the gap by O(1) factors;
+  - rtol·|f*|: gap = f(w) − f* inherits the absolute rounding error ≈ u·|f*| of f
+    when f* != 0 (this keeps runs near f* free of false positives when |f*| >> gap);
+  - rtol·Σ|w_i·g_i|: the iterate itself is rounded, w_{k+1} = fl(w_k − η g_k) with
+    |δ_i| <= u·|w_{k+1,i}|, which moves f by ≈ <∇f, δ> <= u·Σ|w_i·∇f_i|: near a
+    minimiser w* != 0 the gap stalls at the resolution of w and can wobble upwards
+    (without this term, Eq. (1) on random_class_members(range(100), dim=4, n_terms=2)
+    run to eps = 1e-300 from 3·N(0, I) starts (rng seed 4) shows 7 runs where the gap
+    rises by 0.1–2.6 % at gap ≈ 1e-28, e.g. run 2 at k = 2531: 9.68e-29 → 9.93e-29);
+  - atol: gaps below 1e-300 are in or next to the subnormal range (smallest normal
+    float64 ≈ 2.2e-308), where relative precision is lost.
+
+  The monitor is a numerical diagnostic, not a proof: an increase below the tolerance
+  (≈ 1e-12 relative) is not reported, and an increase that starts below the noise
+  scale is reported at the first step where it exceeds it.  An f evaluated with
+  internal cancellation (e.g. cosh(w) − 1 near 0) may need a larger ``increase_rtol``.
 * Runs stop individually (masking); stopped runs are dropped from the working set
   when fewer than half remain, and the loop ends when no run is active.
 
@@ -158,7 +189,10 @@ class GDBatchResult:
     (the offending value for a diverged run, possibly inf/NaN); stopped_at: that
     iteration (``max_iter`` for a max_iter run); gap_history [T+1, B] and
     step_history [T, B] when recorded (NaN once a run has stopped; T = the largest
-    ``stopped_at``); gap0: initial gaps.
+    ``stopped_at``); gap0: initial gaps.  gap_increased: bool [B], True when some step
+    k < stopped_at increased the gap beyond the rounding tolerance (module docstring);
+    first_increase: int [B], the first such k (gap_{k+1} is the increased value), -1 if
+    none; increase_rtol / increase_atol: the tolerances used.
     """
 
     iterations: np.ndarray
@@ -176,6 +210,10 @@ class GDBatchResult:
     alpha: np.ndarray = field(default_factory=lambda: np.zeros(0))
     beta: np.ndarray = field(default_factory=lambda: np.zeros(0))
     loop_iterations: int = 0  # iterations of the batched loop actually executed
+    gap_increased: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    first_increase: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    increase_rtol: float = math.nan
+    increase_atol: float = math.nan
 
     @property
     def n_runs(self) -> int:
@@ -197,6 +235,8 @@ class GDBatchResult:
             "gap0": float(self.gap0[i]) if self.gap0.size else None,
             "alpha": float(self.alpha[i]) if self.alpha.size else None,
             "beta": float(self.beta[i]) if self.beta.size else None,
+            "gap_increased": bool(self.gap_increased[i]) if self.gap_increased.size else None,
+            "first_increase": int(self.first_increase[i]) if self.first_increase.size else None,
         }
         if self.gap_history is not None:
             out["gap_history"] = [float(x) for x in self.gap_history[:, i] if not math.isnan(x)]
@@ -218,6 +258,9 @@ class GDBatchResult:
             "step_history": fl(self.step_history), "seconds": self.seconds, "device": self.device,
             "dtype": self.dtype, "eps": self.eps, "max_iter": self.max_iter,
             "alpha": fl(self.alpha), "beta": fl(self.beta), "loop_iterations": self.loop_iterations,
+            "gap_increased": [bool(x) for x in self.gap_increased],
+            "first_increase": [int(x) for x in self.first_increase],
+            "increase_rtol": self.increase_rtol, "increase_atol": self.increase_atol,
             "counts": self.counts(),
         }
 
@@ -322,7 +365,8 @@ class _Evaluator:
 def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter: int = 100_000,
            record: bool = False, device: Any = None, dtype: torch.dtype = torch.float64,
            diverge_factor: float = 1e12, sync_every: int | None = None,
-           autograd: bool = False) -> GDBatchResult:
+           autograd: bool = False, increase_rtol: float | None = None,
+           increase_atol: float | None = None) -> GDBatchResult:
     """Run B gradient-descent runs with steps η_k = 1/(alpha + beta·(f(w_k) − f*)) at once.
 
     problem: a :class:`numerics.problems.Problem` (``dim``, ``f`` on [B, d] → [B],
@@ -333,6 +377,8 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
     (default 1 on CPU, 16 on CUDA); the first-hit iteration is exact either way,
     because convergence/divergence are recorded on the device every iteration.
     ``autograd=True`` forces autograd gradients even when the problem has a closed-form ``vg_fn``.
+    ``increase_rtol`` / ``increase_atol`` (>= 0; None → 1e-12 / 1e-300 in float64, 1e-4 / 1e-35
+    in float32): tolerances of the gap-increase monitor (module docstring).
 
     Returns a :class:`GDBatchResult`; see the module docstring for the semantics.
 
@@ -341,6 +387,10 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
     >>> r = run_gd(p, [[1.0, 1.0]], 4.0, 0.0, eps=1e-8, device="cpu")   # η = 1/alpha = 1/L
     >>> r.status, int(r.iterations[0])     # gap_k = ½·(3/4)^{2k}: first k with gap <= 1e-8 is 31
     (('converged',), 31)
+    >>> r = run_gd(p, [[1.0, 1e-2]], 1 / 0.6, 0.0, eps=1e-8, max_iter=40, device="cpu")  # η = 0.6 > 2/L
+    >>> # gap_k = ½(0.16^k + 4·1.96^k·1e-4): decreases for k <= 4, then the λ = 4 mode takes over
+    >>> r.status, bool(r.gap_increased[0]), int(r.first_increase[0])
+    (('max_iter',), True, 4)
     """
     eps = check_scalar("eps", eps, low=0, low_open=True)
     if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 0:
@@ -354,6 +404,11 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
         sync_every = 1 if dev.type == "cpu" else 16
     if sync_every < 1:
         raise ValueError(f"sync_every must be >= 1, got {sync_every}")
+    f64 = dtype == torch.float64
+    inc_rtol = check_scalar("increase_rtol", (1e-12 if f64 else 1e-4) if increase_rtol is None else increase_rtol,
+                            low=0)
+    inc_atol = check_scalar("increase_atol", (1e-300 if f64 else 1e-35) if increase_atol is None else increase_atol,
+                            low=0)
 
     W_cpu = _as_w0(problem, w0, dtype)
     B = int(W_cpu.shape[0])
@@ -375,9 +430,14 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
     alive = torch.ones(B, dtype=torch.bool, device=dev)
     code = torch.zeros(B, dtype=torch.int8, device=dev)  # working-set status codes
     stop_k = torch.full((B,), -1, dtype=torch.int64, device=dev)
+    first_inc = torch.full((B,), -1, dtype=torch.int64, device=dev)  # first k with gap_{k+1} > bound_k
+    seen_inc = torch.zeros(B, dtype=torch.bool, device=dev)          # first_inc already set
+    inc_bound = torch.full((B,), math.inf, **tk)                     # bound_k of the last step taken
+    inc_base = inc_rtol * fstar.abs() + inc_atol                     # rtol·|f*| + atol
     # full-size outputs (written when the working set is compacted and at the end)
     out_code = torch.zeros(B, dtype=torch.int8, device=dev)
     out_stop = torch.full((B,), -1, dtype=torch.int64, device=dev)
+    out_first = torch.full((B,), -1, dtype=torch.int64, device=dev)
     out_gap = torch.full((B,), math.nan, **tk)
     gap0 = torch.empty(B, **tk)
     gap_rows: list[torch.Tensor] = []
@@ -392,6 +452,7 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
         rows = idx[mask]
         out_code[rows] = code[mask]
         out_stop[rows] = stop_k[mask]
+        out_first[rows] = first_inc[mask]
         with torch.no_grad():
             sub = None if rows.shape[0] == B else rows
             out_gap[rows] = ev(W[mask], sub) - fstar[mask]
@@ -410,6 +471,10 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
         if k == 0:
             gap0.copy_(gap)
             thresh = diverge_factor * torch.clamp(torch.nan_to_num(gap, nan=1.0, posinf=1.0), min=1.0)
+        if k > 0:   # the step k-1 -> k was taken by every run still alive; NaN counts as an increase
+            inc = alive & ~(gap <= inc_bound)               # the monitor's one comparison per run and step
+            first_inc = torch.where(inc & ~seen_inc, k - 1, first_inc)
+            seen_inc = seen_inc | inc
         conv = gap <= eps
         # NaN compares False: a NaN gap is neither converged nor below the threshold → diverged
         newly = alive & (conv | ~(gap <= thresh))
@@ -423,6 +488,8 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
         if k >= max_iter:
             break
         step = torch.where(alive, 1.0 / (a + b * gap), zero)
+        # bound_k = gap_k + rtol·(gap_k + Σ|w_i g_i|) + (rtol·|f*| + atol); compared at the next iteration
+        inc_bound = gap + inc_rtol * (gap + (W * g).abs().sum(dim=1)) + inc_base
         W = torch.where(alive[:, None], W - step[:, None] * g, W)
         if record:
             row = nan_row.clone()
@@ -438,6 +505,8 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
                 keep = alive
                 idx, W, a, b, fstar, thresh = idx[keep], W[keep], a[keep], b[keep], fstar[keep], thresh[keep]
                 code, stop_k = code[keep], stop_k[keep]
+                first_inc, seen_inc = first_inc[keep], seen_inc[keep]
+                inc_bound, inc_base = inc_bound[keep], inc_base[keep]
                 params = ev.params(idx) if ev.fn is not None else None
                 alive = torch.ones(idx.shape[0], dtype=torch.bool, device=dev)
     # runs still alive hit max_iter (or the loop ended on max_iter)
@@ -451,6 +520,7 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
     codes = out_code.cpu().numpy()
     stopped_at = out_stop.cpu().numpy().astype(np.int64)
     iterations = np.where(codes == _CONV, stopped_at, -1).astype(np.int64)
+    first_increase = out_first.cpu().numpy().astype(np.int64)
     names = {_CONV: "converged", _DIV: "diverged", _MAXIT: "max_iter"}
     status = tuple(names[int(c)] for c in codes)
     gh = sh = None
@@ -463,5 +533,7 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
         step_history=sh, seconds=seconds, device=str(dev), dtype=str(dtype).replace("torch.", ""),
         stopped_at=stopped_at, gap0=gap0.cpu().numpy(), eps=float(eps), max_iter=max_iter,
         alpha=alpha_np, beta=beta_np, loop_iterations=k,
+        gap_increased=first_increase >= 0, first_increase=first_increase,
+        increase_rtol=float(inc_rtol), increase_atol=float(inc_atol),
     )
 

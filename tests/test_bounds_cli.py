@@ -47,6 +47,27 @@ def test_missing_and_bad_parameters(capsys):
     assert "theta" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value,shown", [("-1e-3", "-0.001"), ("-2", "-2.0"), ("-.5", "-0.5"),
+                                         ("-1E+2", "-100.0"), ("-inf", "finite and in (0, inf), got -inf")])
+def test_negative_values_reach_the_range_check(capsys, value, shown):
+    # argparse used to reject "--eps -1e-3" with "expected one argument" (exit 2 without the range)
+    assert main(["bounds", "pl-adaptive", *PL[:-1], value]) == 2
+    err = capsys.readouterr().err
+    msg = shown if shown.startswith("finite") else f"in (0, inf), got {shown}"
+    assert f"eps must be {msg}" in err and "expected one argument" not in err
+    assert main(["bounds", "pl-adaptive", "--H0", "-1e-3", *PL[2:]]) == 2
+    assert "H0" in capsys.readouterr().err
+
+
+def test_option_names_are_still_options(capsys):
+    # the wider negative-number pattern must not turn a following option into a value
+    with pytest.raises(SystemExit) as exc:
+        main(["bounds", "pl-adaptive", *PL[:-1], "--json"])
+    assert exc.value.code == 2 and "expected one argument" in capsys.readouterr().err
+    assert main(["bounds", "pl-adaptive", "--eps=-1e-3", *PL[:-2]]) == 2
+    assert "eps must be in (0, inf), got -0.001" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("theorem", list(THEOREMS))
 def test_every_theorem_runs(theorem):
     vals = {"H0": 1.0, "H1": 1.0, "mu": 0.5, "theta": 1.0, "gap0": 10.0, "dist0": 1.0, "eps": 1e-3}

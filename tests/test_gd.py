@@ -69,6 +69,15 @@ def reference_gd(problem: Problem, w0, alpha: float, beta: float, eps: float, ma
     raise AssertionError("unreachable")
 
 
+def ref_first_increase(gaps, rtol: float = 1e-9) -> int:
+    """First k with NOT gaps[k+1] <= gaps[k]·(1 + rtol) (NaN counts), -1 if none: the plain-loop reference
+    of the engine's monitor (rtol 1e-9 >> the engine's 1e-12, so only clear increases count)."""
+    g = np.asarray(gaps, dtype=float)
+    with np.errstate(all="ignore"):
+        bad = ~(g[1:] <= g[:-1] * (1 + rtol))
+    return int(np.argmax(bad)) if bad.any() else -1
+
+
 def _compare(problem, W0, alpha, beta, eps, max_iter, **kw):
     r = run_gd(problem, W0, alpha, beta, eps=eps, max_iter=max_iter, record=True, device=CPU, **kw)
     alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (len(W0),))
@@ -84,6 +93,8 @@ def _compare(problem, W0, alpha, beta, eps, max_iter, **kw):
         assert np.all(np.isnan(r.gap_history[len(gaps):, j]))
         np.testing.assert_allclose(r.step_history[: len(steps), j], steps, rtol=1e-10, atol=0)
         assert np.all(np.isnan(r.step_history[len(steps):, j]))
+        assert int(r.first_increase[j]) == ref_first_increase(gaps), (j, r.first_increase[j], gaps[:8])
+        assert bool(r.gap_increased[j]) == (ref_first_increase(gaps) >= 0)
     return r
 
 
@@ -224,6 +235,7 @@ def test_float32_runs():
     ({"alpha": -1.0}, "alpha"), ({"alpha": [1.0, 2.0, 3.0]}, "alpha"), ({"alpha": math.nan}, "alpha"),
     ({"beta": -0.1}, "beta"), ({"beta": math.inf}, "beta"), ({"alpha": 0.0, "beta": 0.0}, "alpha"),
     ({"max_iter": -1}, "max_iter"), ({"max_iter": 2.5}, "max_iter"), ({"diverge_factor": 0.5}, "diverge_factor"),
+    ({"increase_rtol": -1e-12}, "increase_rtol"), ({"increase_atol": math.nan}, "increase_atol"),
 ])
 def test_bad_inputs_name_the_argument(kwargs, name):
     p = cosh_problem(1.0, 1.0)
@@ -347,3 +359,107 @@ def test_closed_form_gradients_equal_autograd(make):
     r2 = run_gd(p, W0, a, 5 * np.asarray(p.H1), autograd=True, **kw)
     assert r1.status == r2.status and list(r1.iterations) == list(r2.iterations)
     np.testing.assert_allclose(r1.gap_history, r2.gap_history, rtol=1e-11, atol=1e-14)
+
+
+# --------------------------------------------------------------------------------------------------
+# class-stability monitor: gap_increased / first_increase
+
+def test_fixed_step_above_2_over_L_flags_the_first_increase():
+    # η = 0.6 ∈ (2/4, 2/1): the λ = 1 mode contracts by 0.16 per step, the λ = 4 mode grows by 1.96, so the
+    # gap first decreases and then increases at an iteration set by the size of the unstable component
+    q = quadratic_problem([1.0, 4.0])
+    W0 = np.c_[np.ones(6), np.logspace(-6, -1, 6)]
+    r = _compare(q, W0, 1 / 0.6, 0.0, 1e-10, 200)          # statuses, gaps and first_increase vs plain loop
+    assert r.gap_increased.all() and r.first_increase.tolist() == [11, 9, 7, 5, 4, 2]
+    for j in range(6):                                       # the flagged step really increased the gap ...
+        k = int(r.first_increase[j])
+        assert r.gap_history[k + 1, j] > r.gap_history[k, j]
+        assert np.all(np.diff(r.gap_history[: k + 1, j]) < 0)  # ... and none before it did
+    rot = quadratic_problem([0.5, 2.0, 3.0], seed=3, center=[1.0, -1.0, 0.5])   # η = 0.8 > 2/3
+    W1 = np.array([1.0, -1.0, 0.5]) + np.random.default_rng(7).standard_normal((8, 3)) * np.logspace(-4, 0, 8)[:, None]
+    r1 = _compare(rot, W1, 1 / 0.8, 0.0, 1e-10, 200)
+    assert r1.gap_increased.all() and r1.status == ("diverged",) * 8
+    for s in (3, 16):                                        # exact whatever the host sync cadence
+        other = run_gd(q, W0, 1 / 0.6, 0.0, eps=1e-10, max_iter=200, device=CPU, sync_every=s)
+        np.testing.assert_array_equal(other.first_increase, r.first_increase)
+    stable = run_gd(q, W0, 1 / 0.45, 0.0, eps=1e-10, max_iter=200, device=CPU)   # η = 0.45 < 2/L
+    assert not stable.gap_increased.any() and (stable.first_increase == -1).all()
+    assert stable.status == ("converged",) * 6
+    d = r.to_dict()
+    assert d["gap_increased"] == [True] * 6 and d["first_increase"] == [11, 9, 7, 5, 4, 2]
+    assert d["increase_rtol"] == 1e-12 and d["increase_atol"] == 1e-300
+    assert r.run(1)["gap_increased"] is True and r.run(1)["first_increase"] == 9
+    assert stable.run(0)["first_increase"] == -1
+
+
+def _assert_never_increases(r):
+    assert not r.gap_increased.any(), (np.nonzero(r.gap_increased)[0], r.first_increase)
+    assert (r.first_increase == -1).all() and r.counts()["diverged"] == 0
+
+
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(h0=st.floats(0.1, 10.0), h1=st.floats(0.1, 10.0), gap0s=st.lists(st.floats(1e-6, 1e8), min_size=1, max_size=6))
+def test_warmup_never_sets_the_flag_on_cosh(h0, h1, gap0s):
+    p = cosh_problem(h0, h1)
+    g = np.asarray(gap0s)
+    w0 = 2 / math.sqrt(h1) * np.arcsinh(np.sqrt(g * h1 / (2 * h0)))       # f(w0) = gap0
+    W0 = np.r_[w0, -w0][:, None]
+    s = Schedule.warmup(h0, h1)
+    _assert_never_increases(run_gd(p, W0, s.alpha, s.beta, eps=1e-300, max_iter=1500, device=CPU))
+
+
+def test_warmup_never_sets_the_flag_on_the_pl_hard_function_and_class_members():
+    mus = np.array([0.05, 0.3, 1.0, 2.0, 2.0])
+    p = pl_hard_problem(2.0, 1.5, mus)
+    W0 = np.array([[0.2], [3.0], [-8.0], [15.0], [-0.5]])
+    _assert_never_increases(run_gd(p, W0, 10 * p.H0, 20 * p.H1, eps=1e-300, max_iter=2000, device=CPU))
+    for pl, dim, nt in ((False, 2, 3), (True, 3, 4), (False, 4, 2)):
+        seeds = list(range(20 * dim, 20 * dim + 12))
+        m = random_class_members(seeds, dim=dim, n_terms=nt, pl=pl)
+        W0 = np.random.default_rng(dim).standard_normal((len(seeds), dim)) * 3
+        _assert_never_increases(run_gd(m, W0, 10 * m.H0, 20 * m.H1, eps=1e-300, max_iter=1500, device=CPU))
+
+
+def test_monitor_tolerance_absorbs_iterate_rounding_but_a_zero_tolerance_does_not():
+    # documented witnesses (numerics.gd docstring): Eq. (1) run to eps = 1e-300 on rank-deficient members
+    # stalls at gap ≈ 1e-28 where rounding of w_k wobbles the gap upwards by up to 2.6 %
+    rows = [2, 8, 15, 20, 39, 54, 60]
+    W0 = (np.random.default_rng(4).standard_normal((100, 4)) * 3)[rows]
+    m = random_class_members(rows, dim=4, n_terms=2)
+    r = run_gd(m, W0, 10 * m.H0, 20 * m.H1, eps=1e-300, max_iter=2600, record=True, device=CPU)
+    _assert_never_increases(r)
+    naive = [ref_first_increase(r.gap_history[: r.stopped_at[j] + 1, j], rtol=1e-12) for j in range(len(rows))]
+    assert sum(k >= 0 for k in naive) >= 4        # the rtol·gap rule alone would flag these runs
+    assert all(r.gap_history[-1, j] < 1e-26 for j in range(len(rows)))
+    z = run_gd(m, W0, 10 * m.H0, 20 * m.H1, eps=1e-300, max_iter=2600, record=True, device=CPU,
+               increase_rtol=0.0, increase_atol=0.0)     # strict gap_{k+1} > gap_k: agrees with the history
+    strict = [ref_first_increase(z.gap_history[: z.stopped_at[j] + 1, j], rtol=0.0) for j in range(len(rows))]
+    assert z.first_increase.tolist() == strict and z.gap_increased.sum() >= 4
+    assert z.status == r.status and z.increase_rtol == 0.0
+
+
+def test_nan_after_a_decreasing_step_counts_as_an_increase():
+    def f(W):
+        x = W[:, 0]
+        return torch.where(x < 0.6, torch.full_like(x, math.nan), x * x)
+    p = Problem(name="nan-below", dim=1, f=f, f_star=0.0, H0=2.0, H1=0.0, mu=1.0, theta=1.0,
+                minimiser_dist=None, provenance="test")
+    r = run_gd(p, [[1.0], [3.0]], 4.0, 0.0, eps=1e-6, device=CPU)   # x → x/2: 1 → 0.5 (NaN); 3 → 1.5 → 0.75 → NaN
+    assert r.status == ("diverged", "diverged")
+    assert r.first_increase.tolist() == [0, 2] and r.gap_increased.all()
+
+
+def test_statuses_are_unchanged_by_the_monitor_and_float32_tolerances():
+    p = cosh_problem(1.0, 1.0)
+    W0 = np.array([[3.0], [0.0], [40.0], [2.0]])
+    a, b = [10.0, 10.0, 1e-3, 0.1], [20.0, 20.0, 0.0, 0.0]
+    r = run_gd(p, W0, a, b, eps=1e-6, device=CPU)
+    loose = run_gd(p, W0, a, b, eps=1e-6, device=CPU, increase_rtol=1.0, increase_atol=1e300)
+    assert r.status == loose.status == ("converged", "converged", "diverged", "diverged")
+    np.testing.assert_array_equal(r.iterations, loose.iterations)
+    np.testing.assert_array_equal(r.stopped_at, loose.stopped_at)
+    assert r.first_increase.tolist() == [-1, -1, 0, 0]
+    # a huge tolerance silences finite increases, never an overflow to inf (run 2: cosh(40.0) step)
+    assert loose.first_increase.tolist() == [-1, -1, 0, -1] and not np.isfinite(loose.final_gap[2])
+    r32 = run_gd(p, [[2.0]], 10.0, 20.0, eps=1e-4, device=CPU, dtype=torch.float32)
+    assert (r32.increase_rtol, r32.increase_atol) == (1e-4, 1e-35) and not r32.gap_increased[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any, Callable
 
@@ -47,6 +48,12 @@ THEOREMS: dict[str, tuple[str, tuple[str, ...], str, bool]] = {
                             ("H0", "H1", "mu", "gap0"), "pl_fixed_step_upper", False),
 }
 
+# argparse (3.11) takes "-1e-3" for an option because its negative-number pattern (^-\d+$|^-\d*\.\d+$) has
+# no exponent, so "--eps -1e-3" failed with "expected one argument" before the range check could name the
+# valid range.  This pattern also accepts exponents, "-inf" and "-nan"; it is used only because no option of
+# this sub-command looks like a negative number (argparse then treats such strings as values).
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE)
+
 _SYMBOL_NAMES = {"H0": "H_0", "H1": "H_1", "mu": "mu", "theta": "theta", "gap0": "Delta_0",
                  "dist0": "d_0", "eps": "epsilon"}
 
@@ -62,6 +69,9 @@ def _epilog() -> str:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.formatter_class = argparse.RawDescriptionHelpFormatter
+    # let negative numbers such as -1e-3 through as option values (argparse's own pattern misses exponents),
+    # so that a negative value reaches the range check and exits 2 with "eps must be in (0, inf), got ..."
+    p._negative_number_matcher = _NEGATIVE_NUMBER  # argparse's (private) per-parser hook
     p.epilog = _epilog()
     p.add_argument("theorem", choices=list(THEOREMS), metavar="THEOREM",
                    help="which bound (see the list below)")
