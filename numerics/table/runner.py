@@ -13,16 +13,23 @@ schedule             upper_closed                              upper_recursive
 ===================  ========================================  =====================================
 warmup               pl_adaptive_iterations [μ-PL], else       pl_adaptive_recursion_iterations
                      aiming_adaptive_iterations [θ-aiming]     (a, b) = (10, 20) [μ-PL]
-warmup-family        — (no closed form for (a, b) ≠ (10, 20))  same recursion with the family's (a, b)
+warmup-family        pl_adaptive_family_iterations at the      same recursion with the family's (a, b)
+                     family's (a, b) [μ-PL; (a, b) admissible]
 fixed-stable         pl_fixed_iterations [μ-PL], else          pl_fixed_recursion_iterations
                      aiming_fixed_iterations, at that η        at that η [μ-PL]
 fixed-oracle         — (an oracle step; no bound applies)      —
-practical            —                                         family recursion at (a', 2), see spec
+practical            pl_adaptive_family_iterations at (a', 2)  family recursion at (a', 2), see spec
+                     [μ-PL; (a', 2) admissible]
 ===================  ========================================  =====================================
 
 On a problem that is both μ-PL and θ-aiming the PL closed form is the column (the recursion
 iterates the PL one-step bound, so ``upper_recursive <= upper_closed`` is an invariant); the aiming
 bound is given in the row's notes.
+
+The family closed form (toolkit's own Thm 4.3 for any admissible (a, b), claim "Lemma adaptive family")
+is filled only when (a, b) is admissible (:func:`theory.bounds.adaptive_family_admissible`: a, b > 1/2);
+otherwise the cell stays empty and the notes say why.  On aiming-only problems ``theory.bounds`` has no
+family bound, so both family cells stay empty there (the notes say so).
 
 ``lower`` (witness rows only, ``fixed-stable``): pl_fixed_lower_iterations(..., eta=η) (μ-PL witness)
 or aiming_fixed_lower_iterations(..., eta=η) (θ-aiming witness) — GD with this class-stable step
@@ -194,6 +201,41 @@ def _val(x: Any) -> float | None:
     return float(x.value) if isinstance(x, Estimate) else float(x)
 
 
+def _family_bounds(tb: Any, schedule: str, a: float | None, b: float | None, H0: float, H1: float,
+                   mu: float | None, g0: float, eps: float, alpha: float, beta: float, notes: list[str]
+                   ) -> tuple[float | None, float | None]:
+    """(upper_closed, upper_recursive) of a family row (warmup-family or practical) at its (a, b).
+
+    μ-PL and (a, b) admissible: closed = pl_adaptive_family_iterations(..., a, b) (toolkit's own Thm 4.3
+    for the family), rec = pl_adaptive_recursion_iterations(..., a, b).  The (a, b) must be the ones the
+    run used (alpha = a·H0, beta = b·H1); a mismatch leaves both cells empty (a bound for another
+    schedule would be checked against this run).
+    """
+    if a is None or b is None:
+        return None, None
+    if not mu:
+        notes.append(f"family bound at (a, b) = ({a:.6g}, {b:.6g}): n/a (theory.bounds proves the family only "
+                     "under mu-PL; this problem is aiming-only)")
+        return None, None
+    if not (math.isclose(alpha, a * H0, rel_tol=1e-12, abs_tol=0.0)
+            and math.isclose(beta, b * H1, rel_tol=1e-12, abs_tol=1e-300)):
+        notes.append(f"family bound: n/a (run used alpha={alpha!r}, beta={beta!r}, not (a*H0, b*H1) at "
+                     f"(a, b) = ({a!r}, {b!r}))")
+        return None, None
+    if not tb.adaptive_family_admissible(a, b):
+        notes.append(f"family bound: n/a ((a, b) = ({a:.6g}, {b:.6g}) is outside the proven region "
+                     "a > 1/2, b > 1/2 of adaptive_family_admissible)")
+        return None, None
+    what = "family Thm 4.3" if schedule == "warmup-family" else "practical as family Thm 4.3"
+    closed = _try(lambda: tb.pl_adaptive_family_iterations(H0, H1, mu, g0, eps, a, b), notes, what)
+    if closed is not None:
+        notes.append(f"upper_closed: pl_adaptive_family_iterations at (a, b) = ({a:.6g}, {b:.6g}), "
+                     f"rate F = {tb.adaptive_family_rate(a, b):.6g}")
+    rec = _try(lambda: tb.pl_adaptive_recursion_iterations(H0, H1, mu, g0, eps, a=a, b=b, max_iter=_REC_CAP),
+               notes, "recursion")
+    return closed, rec
+
+
 def row_bounds(inst: Instance, schedule: str, eps: float, alpha: float, beta: float
                ) -> tuple[float | None, float | None, float | None, list[str]]:
     """(upper_closed, upper_recursive, lower, notes) for one row (see the module table)."""
@@ -217,9 +259,7 @@ def row_bounds(inst: Instance, schedule: str, eps: float, alpha: float, beta: fl
         else:
             ab = practical_ab(inst)
             a, b = ab if ab else (None, None)
-        if mu and a is not None:
-            rec = _try(lambda: tb.pl_adaptive_recursion_iterations(H0, H1, mu, g0, eps, a=a, b=b,
-                                                                   max_iter=_REC_CAP), notes, "recursion")
+        closed, rec = _family_bounds(tb, schedule, a, b, H0, H1, mu, g0, eps, alpha, beta, notes)
     elif schedule == "fixed-stable":
         eta = 1.0 / alpha
         c1 = _try(lambda: tb.pl_fixed_iterations(H0, H1, mu, g0, eps, eta=eta), notes, "fixed PL") if mu else None

@@ -45,8 +45,10 @@ Schedules (``--schedules``), all of the form η = 1/(alpha + beta·gap):
 * ``practical`` — the one-parameter warm-up η_peak/(1 + C·(f − f̂*)) (NOTES §6 [D]) with the
   documented choice η_peak = 1/H0 (the classical 1/L step with L = H0), C = 2·H1/H0 (theory's ratio),
   f̂* = 0 for non-negative losses (else the exact f*).  Because f̂* <= f*, it is the family member
-  (a, b) = (1 + 2·H1·(f* − f̂*)/H0, 2), inside the proven region a, b > 1/2, so the family recursion
-  bound :func:`theory.bounds.pl_adaptive_recursion_iterations` applies to it.
+  (a, b) = (1 + 2·H1·(f* − f̂*)/H0, 2), inside the proven region a, b > 1/2, so on μ-PL problems the
+  family closed form :func:`theory.bounds.pl_adaptive_family_iterations` (toolkit's own Thm 4.3 for the
+  family) and the family recursion bound :func:`theory.bounds.pl_adaptive_recursion_iterations` apply
+  to it at that (a, b) (the runner checks admissibility and leaves the cells empty, with a note, if not).
 
 >>> [f.name for f in FAMILIES]
 ['cosh', 'pl-hard', 'pl-witness', 'aiming-witness', 'quadratic', 'quartic', 'random-class', 'deep-linear', 'two-layer-ce']
