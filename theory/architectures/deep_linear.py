@@ -133,6 +133,17 @@ def _tangent(l: int, x: Any, lam: Any, y: Any, fr: Any, sym: bool) -> tuple[Any,
     return gn + res, dgn + dres
 
 
+def check_tangent_point(f_star: float, f_ref: float, y_norm: float) -> None:
+    """Validate the tangent point of the concave bounds g(f) (deep linear, leaky ReLU):
+    0 <= f_star <= ½·y_norm² (f(0) = ½‖Y‖² bounds f*), f_ref > 0 and f_ref >= f_star."""
+    if f_star > y_norm * y_norm / 2 * (1 + 1e-12):
+        raise ValueError(f"f_star must be in [0, y_norm**2/2] (f(0) = ½‖Y‖²), got {f_star!r}")
+    if f_ref <= 0:
+        raise ValueError("f_ref must be in (0, inf); with y_norm = 0 pass f_ref > 0 explicitly")
+    if f_star > f_ref:
+        raise ValueError(f"f_ref must be in [f_star, inf) = [{f_star!r}, inf), got {f_ref!r}")
+
+
 def deep_linear_constants(depth: int, x_norm: Any, x_lambda_min: Any, y_norm: Any,
                           f_star: Any, *, f_ref: Any = None) -> HSmooth:
     """(H0, H1) of the deep linear network on strongly balanced weights (corrected Prop 3.2).
@@ -167,12 +178,7 @@ def deep_linear_constants(depth: int, x_norm: Any, x_lambda_min: Any, y_norm: An
     else:
         fr = check_scalar("f_ref", f_ref, low=0, low_open=True)
     if not sym:
-        if fs > y * y / 2 * (1 + 1e-12):
-            raise ValueError(f"f_star must be in [0, y_norm**2/2] (f(0) = ½‖Y‖²), got {fs!r}")
-        if fr <= 0:
-            raise ValueError("f_ref must be in (0, inf); with y_norm = 0 pass f_ref > 0 explicitly")
-        if fs > fr:
-            raise ValueError(f"f_ref must be in [f_star, inf) = [{fs!r}, inf), got {fr!r}")
+        check_tangent_point(fs, fr, y)
         g, dg = _tangent(l, x, lam, y, fr, False)
         h0 = g - dg * (fr - fs)  # >= g(f*) >= 0 by concavity; clamp float rounding only
         return HSmooth(max(h0, 0.0) if h0 > -1e-12 * g else h0, dg)

@@ -47,6 +47,7 @@ from typing import Any
 import sympy as sp
 
 from theory._checks import check_scalar, to_sympy
+from theory.architectures.deep_linear import check_tangent_point
 from theory.hsmooth import HSmooth
 
 __all__ = ["leaky_relu_constants", "leaky_relu_bound_function"]
@@ -111,12 +112,7 @@ def leaky_relu_constants(alpha: Any, x_norm: Any, x_lambda_min: Any, y_norm: Any
         k = 2 * x**2 / (al * sp.sqrt(lam)) + x
         g = 2 * x**2 * (s + y) / (al * sp.sqrt(lam)) + x * s
         return HSmooth(g - (k / s) * (fr - fs), k / s)
-    if fs > y * y / 2 * (1 + 1e-12):
-        raise ValueError(f"f_star must be in [0, y_norm**2/2] (f(0) = ½‖Y‖²), got {fs!r}")
-    if fr <= 0:
-        raise ValueError("f_ref must be in (0, inf); with y_norm = 0 pass f_ref > 0 explicitly")
-    if fs > fr:
-        raise ValueError(f"f_ref must be in [f_star, inf) = [{fs!r}, inf), got {fr!r}")
+    check_tangent_point(fs, fr, y)
     s = math.sqrt(2 * fr)
     k = 2 * x * x / (al * math.sqrt(lam)) + x
     g = 2 * x * x * (s + y) / (al * math.sqrt(lam)) + x * s
