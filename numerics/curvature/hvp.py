@@ -111,6 +111,9 @@ class FlatProblem:
         self._grads = [grad(f) for _, f in self.terms]
         self.modes = ["forward-over-reverse"] * len(self.terms)
         self.hvp_count = 0
+        #: the same terms evaluated in float64 (for ``hvp_float64``), when the loss needs other
+        #: float64 data than the parameters (e.g. a model's inputs); None: use ``terms``.
+        self.float64_terms: list[Term] | None = None
 
     @classmethod
     def from_loss(cls, loss_fn: Callable[[Any], torch.Tensor], params: Any) -> FlatProblem:
@@ -152,6 +155,35 @@ class FlatProblem:
             out.add_(grad(lambda u, g=g: torch.vdot(g(u), v))(self.w), alpha=c)
         self.hvp_count += 1
         return out
+
+    def hvp_float64(self, v: torch.Tensor) -> torch.Tensor | None:
+        """H v recomputed in float64 at the same point (the problem's w cast to float64), or
+        ``None`` when the problem is already float64 or the loss does not run in float64
+        (an error, or a loss value that is not float64). ``float64_terms``, when set, replace
+        ``terms`` here (the model API casts its data). Used to measure the rounding of
+        lower-precision HVPs; not counted in ``hvp_count``."""
+        if self.dtype == torch.float64:
+            return None
+        w = self.w.to(torch.float64)
+        v = v.to(dtype=torch.float64, device=self.device)
+        out = torch.zeros_like(w)
+        try:
+            with sdpa_kernel([SDPBackend.MATH]):
+                for c, f in (self.terms if self.float64_terms is None else self.float64_terms):
+                    val = f(w)
+                    if not isinstance(val, torch.Tensor) or val.dtype != torch.float64:
+                        return None
+                    g = grad(f)
+                    try:
+                        hv = jvp(g, (w,), (v,))[1]
+                    except RuntimeError:
+                        hv = grad(lambda u, g=g: torch.vdot(g(u), v))(w)
+                    if hv.dtype != torch.float64:
+                        return None
+                    out.add_(hv, alpha=c)
+        except (RuntimeError, TypeError, ValueError):
+            return None
+        return out if bool(torch.isfinite(out).all()) else None
 
     def dense(self, chunk: int = 128) -> torch.Tensor:
         """The n x n Hessian, built ``chunk`` columns at a time (vmap of exact HVPs over unit

@@ -9,6 +9,12 @@ certified upper bound is computed once at the end and is usually much wider than
 vector y gives the deterministic lower bound ||H y|| <= ||H||_2 and the true residual
 ||H y - (y^T H y) y|| (not the recurrence's estimate beta_m |s_mj|).
 
+Scale. When the first product ||H q_1|| is outside [2^-300, 2^300] the run is on H / 2^k (a
+power of two, exact) and the results are multiplied back; norms are scale-safe
+(:mod:`numerics.curvature.scaling`), so a Hessian of size 1e-250 or 1e160 gives the same
+bracket (relative) as one of size 1. A breakdown (beta = 0) is only taken when the
+reorthogonalised vector is really (numerically) zero. ``converged`` is never True with an infinite end.
+
 Memory: the m Lanczos vectors are kept in float64 (8 m n bytes).
 
 >>> import torch
@@ -30,10 +36,20 @@ import scipy.linalg
 import torch
 
 from numerics.curvature.certificate import lanczos_upper_bound, start_vector
+from numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
 
 __all__ = ["lanczos_norm"]
 
 _EPS = float(np.finfo(np.float64).eps)
+_MAX = float(np.finfo(np.float64).max)
+
+
+def _times_pow2(w: torch.Tensor, k: int) -> torch.Tensor:
+    """w * 2**k exactly (two steps, so 2**k itself need not be representable)."""
+    if k == 0:
+        return w
+    h = k // 2
+    return (w * 2.0 ** h) * 2.0 ** (k - h)
 
 
 def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol: float, max_hvps: int,
@@ -65,11 +81,15 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     S = np.ones((1, 1))
     upper_at = -1  # number of Lanczos steps at which `upper` was computed
     allowance = 0.0
+    k = 0  # the run is on H / 2**k (scaling.operator_exponent of the first product; 0 at normal scales)
     for j in range(steps_max):
         w = matvec(Q[j]).to(dtype=torch.float64, device=device).reshape(-1)
         hvps += 1
         if not bool(torch.isfinite(w).all()):
             raise ValueError("the Hessian-vector product is not finite at the given parameters")
+        if j == 0:
+            k = operator_exponent(safe_norm(w))
+        w = _times_pow2(w, -k)
         a = float(Q[j] @ w)
         alpha.append(a)
         w -= a * Q[j]
@@ -77,7 +97,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             w -= beta[-1] * Q[j - 1]
         for _ in range(2):  # full reorthogonalisation, twice is enough (Kahan-Parlett)
             w -= Q[: j + 1].T @ (Q[: j + 1] @ w)
-        b = float(torch.linalg.vector_norm(w))
+        b = safe_norm(w)  # b > 0 whenever w != 0 (no underflow to a false breakdown)
         theta, S = scipy.linalg.eigh_tridiagonal(np.array(alpha), np.array(beta))
         scale = float(np.max(np.abs(theta)))
         # Rounding allowance on Ritz values (backward stability of Lanczos with full
@@ -99,11 +119,11 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             # residual obeys r^2 <= (lambda_max - theta)(theta - lambda_min) <= 2 tol theta^2.
             upper, upper_at = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance), j + 1
             if history is not None:
-                history.append((hvps, scale, upper))
+                history.append((hvps, scale_back(scale, k), scale_back(upper, k)))
             if upper - scale <= tol * scale:
                 break
         if history is not None and (not history or history[-1][0] != hvps):
-            history.append((hvps, scale, math.inf))
+            history.append((hvps, scale_back(scale, k), math.inf))
         if j + 1 >= Q.shape[0]:
             grown = torch.empty(min(2 * Q.shape[0], steps_max + 1), n, dtype=torch.float64, device=device)
             grown[: Q.shape[0]] = Q
@@ -118,15 +138,23 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     y = y / torch.linalg.vector_norm(y)
     hy = matvec(y).to(dtype=torch.float64, device=device).reshape(-1)
     hvps += 1
+    if not bool(torch.isfinite(hy).all()):
+        raise ValueError("the Hessian-vector product is not finite at the given parameters")
+    hy = _times_pow2(hy, -k)
     rho = float(y @ hy)
-    lower = float(torch.linalg.vector_norm(hy))  # ||H y|| <= ||H||, deterministic
-    residual = float(torch.linalg.vector_norm(hy - rho * y))
+    lower = safe_norm(hy)  # ||H y|| <= ||H||, deterministic (all in units of 2**k)
+    residual = safe_norm(hy - rho * y)
     upper = max(upper, lower)
     if stop == "residual":
         converged = residual <= tol * lower
     else:
         converged = upper - lower <= tol * lower
+    lower, upper, residual = scale_back(lower, k), scale_back(upper, k), scale_back(residual, k)
+    rho = math.copysign(scale_back(abs(rho), k), rho)
+    if math.isinf(lower):  # ||H|| beyond the float64 range: the largest float is still a lower bound
+        lower = _MAX
+    converged = bool(converged) and math.isfinite(upper) and 0.0 <= lower <= upper
     return dict(value=lower, lower=lower, upper=upper, residual=residual, hvps=hvps,
-                converged=bool(converged), certificate=certificate,
+                converged=converged, certificate=certificate,
                 delta=0.0 if certificate == "deterministic" else delta, eigenvalue=rho, vector=y,
-                steps=m)
+                steps=m, hv=hy, scale_exp=k)

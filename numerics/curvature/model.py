@@ -124,7 +124,18 @@ def model_problem(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], ba
         return f
 
     terms = [((nb / total) if reduction == "mean" else 1.0, term(x, y)) for x, y, nb in data]
-    return FlatProblem(terms, w, unflatten, params, name="loss(model(x), y)")
+    problem = FlatProblem(terms, w, unflatten, params, name="loss(model(x), y)")
+    if dtype != torch.float64:  # the same loss in float64 (data cast per call), to measure rounding
+        def term64(x: Any, y: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
+            def f(v: torch.Tensor) -> torch.Tensor:
+                x64 = _to(x, dev, torch.float64)
+                args = x64 if isinstance(x64, tuple) else (x64,)
+                fixed64 = {k: _to(t, dev, torch.float64) for k, t in fixed.items()}
+                return loss(functional_call(model, (unflatten(v), fixed64), args), _to(y, dev, torch.float64))
+            return f
+
+        problem.float64_terms = [(c, term64(x, y)) for (c, _), (x, y, _) in zip(terms, data)]
+    return problem
 
 
 def model_hessian_norm(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], batches: Iterable[Any], *,

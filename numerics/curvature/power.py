@@ -5,6 +5,7 @@ v_{j+1} = H v_j / ||H v_j||. Every ||H v_j|| (v_j unit) is a deterministic lower
 :func:`~numerics.curvature.certificate.power_upper_bound`, which is loose (relative width about
 c^{-1/k} - 1 after k steps). Stopping rule, as in common Hessian tools: the relative change of
 the estimate ||H v_j|| between two steps is below ``tol``; this certifies nothing.
+Scale-safe as in :mod:`numerics.curvature.lanczos` (run on H / 2^k).
 
 >>> import torch
 >>> H = torch.diag(torch.tensor([3.0, 1.0, -5.0], dtype=torch.float64))
@@ -23,6 +24,8 @@ from typing import Any
 import torch
 
 from numerics.curvature.certificate import power_upper_bound, start_vector
+from numerics.curvature.lanczos import _MAX, _times_pow2
+from numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
 
 __all__ = ["power_norm"]
 
@@ -42,15 +45,19 @@ def power_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol: f
     hv = v
     hvps = 0
     zero = False
+    k = 0  # the iteration runs on H / 2**k (see lanczos.py; 0 at normal scales)
     for _ in range(max_hvps):
         hvps += 1
         hv = matvec(v).to(dtype=torch.float64, device=device).reshape(-1)
-        est = float(torch.linalg.vector_norm(hv))
-        if not math.isfinite(est):
+        if not bool(torch.isfinite(hv).all()):
             raise ValueError("the Hessian-vector product is not finite at the given parameters")
+        if hvps == 1:
+            k = operator_exponent(safe_norm(hv))
+        hv = _times_pow2(hv, -k)
+        est = safe_norm(hv)
         lower = max(lower, est)
         if history is not None:
-            history.append((hvps, est))
+            history.append((hvps, scale_back(est, k)))
         if est == 0.0:  # H v = 0 with v from a random start: on the event |c_*| >= c, H = 0
             zero = converged = True
             break
@@ -62,8 +69,13 @@ def power_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol: f
         if hvps < max_hvps:  # keep (v, hv) matched on the last step
             v = hv / est
     rho = float(v @ hv) if len(log_norms) else 0.0
-    residual = float(torch.linalg.vector_norm(hv - rho * v))
+    residual = safe_norm(hv - rho * v)
     upper = 0.0 if zero else max(power_upper_bound(log_norms, log_c=log_c), lower)
+    lower, upper, residual = scale_back(lower, k), scale_back(upper, k), scale_back(residual, k)
+    rho = math.copysign(scale_back(abs(rho), k), rho)
+    if math.isinf(lower):
+        lower = _MAX
+    converged = converged and math.isfinite(upper)
     return dict(value=lower, lower=lower, upper=upper, residual=residual, hvps=hvps,
                 converged=converged, certificate="probabilistic", delta=delta, eigenvalue=rho,
-                vector=v, steps=len(log_norms))
+                vector=v, steps=len(log_norms), hv=hv, scale_exp=k)

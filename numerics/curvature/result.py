@@ -19,6 +19,9 @@ __all__ = ["SpectralNormResult", "CERTIFICATES"]
 #:   >= 1 - ``delta`` over the Gaussian start vector drawn inside the solver (see
 #:   :mod:`numerics.curvature.certificate`).
 #: * ``"lower-only"``: only ``lower`` is certified; ``upper`` is ``inf`` (SciPy eigsh).
+#:
+#: For HVPs in a dtype other than float64 the guarantee is in addition conditional on the
+#: rounding allowance of field ``rounding`` (a measured or estimated quantity, see ``note``).
 CERTIFICATES = ("deterministic", "probabilistic", "lower-only")
 
 
@@ -41,6 +44,10 @@ class SpectralNormResult:
     eigenvalue: signed eigenvalue estimate rho of largest modulus (negative when the most
         negative eigenvalue dominates).
     n: number of parameters; dtype/device: of the Hessian-vector products.
+    rounding: absolute allowance eps for rounding inside the Hessian-vector products when their
+        dtype is not float64 (0 for float64); [lower, upper] has already been widened by it (see
+        :func:`~numerics.curvature.spectral_norm.solve_problem`).
+    note: how ``rounding`` was obtained ("" for float64), e.g. measured against a float64 HVP.
     eigenvector: unit vector y in the shape of ``params`` (tensor or dict), for warm starts.
     """
 
@@ -58,6 +65,8 @@ class SpectralNormResult:
     dtype: str
     device: str
     seconds: float
+    rounding: float = 0.0
+    note: str = ""
     eigenvector: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -71,7 +80,8 @@ class SpectralNormResult:
         """JSON-friendly fields (the eigenvector is left out)."""
         return {k: getattr(self, k) for k in (
             "value", "lower", "upper", "residual", "hvps", "converged", "method",
-            "certificate", "delta", "eigenvalue", "n", "dtype", "device", "seconds")} | {
+            "certificate", "delta", "eigenvalue", "n", "dtype", "device", "seconds", "rounding",
+            "note")} | {
             "relative_width": self.relative_width}
 
 

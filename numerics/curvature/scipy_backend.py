@@ -24,6 +24,7 @@ import torch
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh
 
 from numerics.curvature.certificate import start_vector
+from numerics.curvature.scaling import safe_norm
 
 __all__ = ["eigsh_norm"]
 
@@ -59,8 +60,8 @@ def eigsh_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol: f
     y = y / torch.linalg.vector_norm(y)
     hy = matvec(y).to(dtype=torch.float64, device=device).reshape(-1)
     rho = float(y @ hy)
-    lower = float(torch.linalg.vector_norm(hy))
-    residual = float(torch.linalg.vector_norm(hy - rho * y))
+    lower = safe_norm(hy)
+    residual = safe_norm(hy - rho * y)
     return dict(value=lower, lower=lower, upper=math.inf, residual=residual, hvps=count[0] + 1,
                 converged=converged, certificate="lower-only", delta=1.0, eigenvalue=rho, vector=y,
-                steps=count[0])
+                steps=count[0], hv=hy, scale_exp=0)

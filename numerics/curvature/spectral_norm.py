@@ -19,10 +19,22 @@ Methods
   benchmarks/curvature.py).
 
 Non-convergence within ``max_hvps`` is a result (``converged=False`` with the bracket reached).
+``converged`` is never True with an infinite or NaN end. All methods are scale-safe: a Hessian
+of size 1e-250 or 1e160 is handled like one of size 1 (exact power-of-two rescaling,
+:mod:`numerics.curvature.scaling`).
+
+Low-precision HVPs (float32, bfloat16, ...). The solvers' own arithmetic is float64, but each
+HVP carries the rounding of its dtype, which the float64 certificate does not see. For such
+params the bracket is widened (field ``rounding``, explanation in ``note``): the HVP error at
+the returned vector is measured with one extra float64 HVP when ``loss_fn`` runs in float64
+(the params cast to float64), else estimated a priori; see :func:`_widen_for_rounding` for the
+argument and the factors. ``converged`` is False when ``tol`` < TOL_FLOOR_ULPS * u(dtype). The
+float64 path is unchanged (no extra products).
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 import time
 from collections.abc import Callable
@@ -32,13 +44,15 @@ import torch
 
 from numerics.curvature.dense import DENSE_MAX, dense_norm
 from numerics.curvature.hvp import FlatProblem, flatten_params
-from numerics.curvature.lanczos import lanczos_norm
+from numerics.curvature.lanczos import _times_pow2, lanczos_norm
 from numerics.curvature.power import power_norm
 from numerics.curvature.result import SpectralNormResult, _vector_like
+from numerics.curvature.scaling import safe_norm, scale_back
 from numerics.curvature.scipy_backend import eigsh_norm
 from theory._checks import check_scalar
 
-__all__ = ["hessian_spectral_norm", "solve_problem", "METHODS", "AUTO_DENSE_MAX", "DEFAULT_MAX_HVPS"]
+__all__ = ["hessian_spectral_norm", "solve_problem", "METHODS", "AUTO_DENSE_MAX", "DEFAULT_MAX_HVPS",
+           "TOL_FLOOR_ULPS", "APRIORI_ROUNDING_ULPS"]
 
 METHODS = ("auto", "dense", "lanczos", "power", "eigsh")
 
@@ -48,6 +62,16 @@ METHODS = ("auto", "dense", "lanczos", "power", "eigsh")
 #: Lanczos run (tol 1e-6); at n = 837 (256 samples) both took ~10-20 s. The dense result is
 #: also exact (deterministic bracket), so ties go to dense.
 AUTO_DENSE_MAX = 500
+
+#: ``converged`` is never reported when ``tol`` < TOL_FLOOR_ULPS * u(dtype of the HVPs)
+#: (u = eps / 2, the unit round-off: 6e-8 for float32, so tol must be >= 6e-6 there).
+TOL_FLOOR_ULPS = 100
+
+#: Rounding allowance per HVP when no float64 HVP is available: APRIORI_ROUNDING_ULPS * u * ||H y||.
+#: An estimate, not a bound: on 2-hidden-layer tanh/relu/sigmoid MLPs (10-20-20-1, MSE, float32,
+#: n = 620, 3 seeds each) the measured ||fl(H y) - H y|| at the top Ritz vector was 1.4-20 u ||H||
+#: (5-20x less at random unit vectors); deeper or badly scaled models can exceed it.
+APRIORI_ROUNDING_ULPS = 64
 
 #: Default HVP budgets: Lanczos keeps every vector (8 n bytes each); power iteration does not.
 DEFAULT_MAX_HVPS = {"lanczos": 100, "eigsh": 400, "power": 1000}
@@ -107,14 +131,77 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
         extra = {"stop": stop} if solver is lanczos_norm else {}
         out = solver(problem.hvp, problem.n, tol=tol, max_hvps=budget, v0=flat_v0,
                      generator=generator, delta=delta, device=problem.device, **extra)
+    rounding, note = 0.0, ""
+    if problem.dtype != torch.float64:
+        out, rounding, note = _widen_for_rounding(problem, out, method, tol, stop)
     vec = out["vector"].to(problem.dtype)
     return SpectralNormResult(
         value=float(out["value"]), lower=float(out["lower"]), upper=float(out["upper"]),
         residual=float(out["residual"]), hvps=int(out["hvps"]), converged=bool(out["converged"]),
         method=method, certificate=out["certificate"], delta=float(out["delta"]),
         eigenvalue=float(out["eigenvalue"]), n=problem.n, dtype=str(problem.dtype).replace("torch.", ""),
-        device=str(problem.device), seconds=time.perf_counter() - t0,
+        device=str(problem.device), seconds=time.perf_counter() - t0, rounding=rounding, note=note,
         eigenvector=_vector_like(vec, problem.template))
+
+
+def _widen_for_rounding(problem: FlatProblem, out: dict[str, Any], method: str, tol: float,
+                        stop: str) -> tuple[dict[str, Any], float, str]:
+    r"""Widen the bracket of a solver run on HVPs in a dtype other than float64 (module doc).
+
+    eps_y = ||fl(H y) - H y|| is measured with one float64 HVP at the returned vector y
+    (``FlatProblem.hvp_float64``; the float64 product's own error is ~u64/u smaller and is
+    absorbed by the factor 2 below), else estimated as APRIORI_ROUNDING_ULPS u ||fl(H y)||.
+    The per-product allowance is eps = 2 max(eps_y, u ||fl(H y)||) (the input vector is rounded
+    to the dtype, an error ~ u ||H||; the factor 2 covers the other Lanczos vectors, at which the
+    error is not measured -- at random vectors it was 5-20x smaller than at y).
+    * lanczos: lower -= eps_y (||H y|| >= ||fl(H y)|| - eps_y, exact if eps_y is); the m products
+      satisfy H Q = Q T + f e_m^T + E with ||E||_2 <= sqrt(m) eps, so T is the exact Lanczos matrix
+      of H + dH, dH = -(E Q^T + Q E^T) + Q (Q^T E) Q^T, ||dH|| <= 3 sqrt(m) eps; the certificate
+      holds for H + dH, hence upper += 3 sqrt(m) eps.
+    * dense: the n columns are HVPs, ||dH||_2 <= ||dH||_F <= sqrt(n) eps (Weyl): both ends move by it.
+    * power: lower -= eps; upper += 3 sqrt(k) eps (an allowance by analogy, not proved).
+    * eigsh: lower -= eps_y.
+    ``converged`` is re-evaluated on the widened bracket (``stop``-rule as before) and is False
+    whenever tol < TOL_FLOOR_ULPS u.
+    """
+    u = torch.finfo(problem.dtype).eps / 2.0
+    k = int(out.get("scale_exp", 0))
+    y = out["vector"]
+    hv = out["hv"]  # fl(H y) in float64, in units of 2**k
+    hv_norm = safe_norm(hv)
+    h64 = problem.hvp_float64(y)
+    name = str(problem.dtype).replace("torch.", "")
+    if h64 is not None:
+        eps_y = safe_norm(hv - _times_pow2(h64.reshape(-1), -k))
+        eps = 2.0 * max(eps_y, u * hv_norm)
+        out = dict(out, hvps=int(out["hvps"]) + 1)  # the float64 product is counted
+        note = (f"HVPs in {name}: bracket widened for their rounding, measured with one float64 HVP "
+                f"at the returned vector ({eps_y / max(hv_norm, 1e-300):.2g} relative)")
+    else:
+        eps_y = eps = APRIORI_ROUNDING_ULPS * u * hv_norm
+        note = (f"HVPs in {name}: bracket widened by an a-priori rounding estimate "
+                f"{APRIORI_ROUNDING_ULPS} u ||H y|| (loss_fn does not run in float64), not a bound")
+    steps = max(int(out.get("steps", 1)), 1)
+    if method == "lanczos":
+        cut, widen = eps_y, 3.0 * math.sqrt(steps) * eps
+    elif method == "dense":
+        cut = widen = math.sqrt(problem.n) * eps
+    elif method == "power":
+        cut, widen = eps, 3.0 * math.sqrt(steps) * eps
+    else:  # eigsh
+        cut, widen = eps_y, 0.0
+    cut_o, widen_o = scale_back(cut, k), scale_back(widen, k)
+    out = dict(out)
+    lower = max(float(out["lower"]) - cut_o, 0.0)
+    upper = float(out["upper"]) + widen_o
+    out.update(lower=lower, upper=upper, value=min(max(float(out["value"]), lower), upper))
+    ok = bool(out["converged"]) and tol >= TOL_FLOOR_ULPS * u and (method == "eigsh" or math.isfinite(upper))
+    if method in ("lanczos", "dense") and not (method == "lanczos" and stop == "residual"):
+        ok = ok and upper - lower <= tol * lower
+    elif method == "lanczos":
+        ok = ok and float(out["residual"]) <= tol * lower
+    out["converged"] = ok
+    return out, scale_back(max(cut, widen), k), note
 
 
 def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *, method: str = "auto",
@@ -127,9 +214,11 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
     ----------
     loss_fn: ``loss_fn(params) -> 0-dim real tensor``, the loss exactly as you define it (its
         normalisation, mean or sum, is yours; the Hessian is of that function).
-    params: a tensor or a dict of tensors (one dtype and device); computations run in that dtype
-        on that device (pass float64 for verification; float32 is allowed, the bracket is then
-        about the float32 HVP operator). The Lanczos vectors are always float64.
+    params: a tensor or a dict of tensors (one dtype and device); HVPs run in that dtype on
+        that device (pass float64 for verification). The Lanczos vectors are always float64. For
+        float32 (or lower) the bracket is widened for the HVPs' rounding (field ``rounding``,
+        ``note``; measured with one extra float64 HVP when ``loss_fn`` runs on float64 params,
+        else an a-priori estimate), and ``converged`` needs tol >= 100 u (6e-6 for float32).
     method: ``"auto" | "dense" | "lanczos" | "power" | "eigsh"`` (module docstring).
     tol: relative bracket width to reach, (upper - lower) <= tol * lower (power: relative change).
     max_hvps: HVP budget (default 100 for Lanczos, 400 eigsh, 1000 power); when exhausted the
