@@ -216,6 +216,7 @@ def test_class_stable_fixed_step_never_diverges(seed, frac):
         np.testing.assert_allclose(eta / frac, eta_a, rtol=1e-15)
         r = run_gd(p, W0, 1.0 / eta, 0.0, eps=1e-300, max_iter=150, record=True, device=CPU)
         assert "diverged" not in r.status, (p.name, r.status)
+        assert not r.gap_increased.any(), (p.name, frac, r.first_increase)   # the engine's own monitor agrees
         gh = r.gap_history
         inc = gh[1:] > gh[:-1] * (1 + SLACK) + 1e-300
         assert not np.any(inc[np.isfinite(gh[1:])]), (p.name, frac)

@@ -8,7 +8,7 @@ import pytest
 
 import numerics
 from numerics.cli import main
-from numerics.table.rows import CSV_COLUMNS, SCHEDULES
+from numerics.table.rows import CSV_COLUMNS, CSV_HEADER, SCHEDULES
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
@@ -35,12 +35,16 @@ def test_quick_end_to_end(quick_run):
 def test_quick_csv_contract(quick_run):
     _, out, _, _ = quick_run
     lines = (out / "table.csv").read_text().splitlines()
-    assert lines[0] == ",".join(CSV_COLUMNS)
+    assert lines[0] == ",".join(CSV_HEADER)
+    assert CSV_HEADER == CSV_COLUMNS + ("invariants",)
+    assert CSV_COLUMNS == ("problem", "schedule", "H0", "H1", "mu", "theta", "gap0", "eps", "observed", "status",
+                           "upper_closed", "upper_recursive", "lower", "seconds", "seed", "device")
     rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
     assert {r["problem"].split("(")[0] for r in rows} >= {"cosh", "pl_hard", "pl_witness", "aiming_witness", "quadratic",
                                                           "w^4", "random_member"}
     assert {r["schedule"] for r in rows} == set(SCHEDULES)
     for r in rows:
+        assert r["invariants"] == "ok", r                  # --quick: certified constants only, all decided
         assert r["status"] in ("converged", "diverged", "max_iter")
         assert r["seed"] == "3" and r["device"] == "cpu"
         if r["status"] == "converged":
@@ -73,7 +77,13 @@ def test_quick_version_seed_device_everywhere(quick_run):
     svg = (out / "sweep_gap0.svg").read_text()
     assert tag in svg and "seed=3" in svg
     md = (out / "table.md").read_text()
-    assert "invariants hold on all" in md and "| ! |" not in md
+    assert "invariants hold on all" in md and "decided rows" in md and "| ! |" not in md
+    assert "sweep invariants: hold (24 points decided, 0 undecided, 0 broken, of 24)" in md
+    assert all(r["invariants"] == "ok" for r in doc["rows"])
+    assert all(isinstance(r["gap_increased"], bool) and not r["gap_increased"] for r in doc["rows"])
+    assert all(r["first_increase"] == -1 for r in doc["rows"])
+    sw = (out / "sweep.csv").read_text().splitlines()
+    assert "status_warmup" in sw[0].split(",") and sw[0].endswith(",invariants")
     assert "oracle" in md and "no user can know it in advance" in md
 
 
@@ -106,6 +116,8 @@ def test_wrong_bound_fails_loudly(tmp_path, monkeypatch, capsys, divisor, messag
     (["--format", "md,pdf"], "unknown formats: pdf; valid: md, csv, tex"),
     (["--device", "tpu"], "device must be"),
     (["--max-iter", "0"], "--max-iter must be >= 1"),
+    (["--quick", "--seed", "-5"], "--seed must be an integer in [0, 4294967295], got -5"),
+    (["--seed", str(2**32)], "--seed must be an integer in [0, 4294967295]"),
 ])
 def test_bad_args(tmp_path, capsys, args, msg):
     rc = main(["table", "--out", str(tmp_path), *args])
@@ -118,3 +130,33 @@ def test_bad_seed_type(capsys):
     with pytest.raises(SystemExit) as e:
         main(["table", "--seed", "abc"])
     assert e.value.code == 2
+
+
+def test_missing_dependency_exits_3(tmp_path, monkeypatch, capsys):
+    """A family skipped for a missing dependency is not a pass: exit 3 (incomplete), named on stderr."""
+    from numerics.table import spec
+
+    real = spec.family
+
+    def fake(name):
+        fam = real(name)
+        if name != "quartic":
+            return fam
+        def build(quick, seed):
+            raise ImportError("No module named 'fakedep'")
+        return spec.Family(fam.name, build, fam.eps_default, fam.eps_quick)
+    monkeypatch.setattr("numerics.table.runner.family", fake)
+    rc = main(["table", "--quick", "--problems", "cosh,quartic", "--schedules", "warmup", "--no-sweeps",
+               "--no-plots", "--no-progress", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert rc == 3 and "INCOMPLETE" in err and "quartic" in err and "fakedep" in err
+
+
+def test_help_names_every_family_quick_skips(capsys):
+    from numerics.table.spec import FAMILIES
+
+    with pytest.raises(SystemExit):
+        main(["table", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    slow = [f.name for f in FAMILIES if not f.in_quick]
+    assert slow and f"--quick: all but {', '.join(slow)}" in text

@@ -5,7 +5,7 @@ import io
 
 from numerics.table.formats import latex_escape, to_csv, to_latex, to_markdown
 from numerics.table.invariants import mark_rows
-from numerics.table.rows import CSV_COLUMNS, Estimate, TableRow, fmt_num
+from numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow, fmt_num
 
 META = {"version": "9.9.9", "seed": 7, "device": "cpu"}
 
@@ -41,7 +41,7 @@ def test_latex_table_escapes_and_marks():
 def test_csv_exact_header_full_precision_and_meta():
     text = to_csv(_rows(), META)
     lines = text.splitlines()
-    assert lines[0] == ",".join(CSV_COLUMNS)
+    assert lines[0] == ",".join(CSV_HEADER)
     rec = list(csv.reader(io.StringIO("\n".join(lines[1:3]))))
     assert rec[0][0] == "cosh_1 & 50%" and rec[0][CSV_COLUMNS.index("eps")] == "1e-06"
     assert rec[1][CSV_COLUMNS.index("theta")] == ""                     # empty cell: does not apply
@@ -49,7 +49,11 @@ def test_csv_exact_header_full_precision_and_meta():
     assert est[CSV_COLUMNS.index("mu")] == "~0.5 [0.4, 0.9]"          # an estimate is labelled as such
     assert lines[-2] == "# warmup-theory 9.9.9 | seed=7 | device=cpu"
     assert lines[-1].startswith("# INVARIANTS BROKEN: 1 of 3 rows")
-    assert "1 rows undecided" in lines[-1]
+    assert "1 rows rest on estimated constants (not theorem checks)" in lines[-1]
+    inv = [r[-1] for r in csv.reader(io.StringIO("\n".join(lines[1:4])))]
+    assert inv[0] == "ok"
+    assert inv[1].startswith("broken: upper_closed: observed 60 > upper bound 5")
+    assert inv[2].startswith("undecided: upper_closed: observed 60 > upper bound 5") and "estimated" in inv[2]
 
 
 def test_markdown_marks_broken_row_and_lists_it():
@@ -65,3 +69,21 @@ def test_markdown_marks_broken_row_and_lists_it():
 def test_fmt_num():
     assert fmt_num(149) == "149" and fmt_num(4244.0) == "4244" and fmt_num(1e-6) == "1e-06"
     assert fmt_num(float("inf")) == "inf" and fmt_num(None) == ""
+
+
+def test_estimated_h0_h1_marked_tilde_and_question():
+    """deep-linear style row: H0, H1 certified only on a set GD leaves -> '~' cells, '?' marker, counted apart."""
+    r = TableRow("dl", "warmup", 318.4, 5.397, Estimate(0.2258, 0.0, 0.2258, "trajectory"), None, 10.96, 1e-2,
+                 7119, "converged", upper_closed=197395.0, upper_recursive=54698.0, estimated=("H0", "H1"))
+    good = TableRow("c", "warmup", 1.0, 1.0, 1.0, 1.0, 10.0, 1e-6, 10, "converged", upper_closed=20.0)
+    rows = mark_rows([good, r])
+    md = to_markdown(rows, META)
+    assert "| ? | dl | warmup | ~318.4 | ~5.397 | ~0.2258 [0, 0.2258] |" in md
+    assert "|  | c | warmup | 1 | 1 | 1 |" in md
+    assert "invariants hold on all 1 decided rows; 1 rows rest on estimated constants (not theorem checks)" in md
+    assert "- ? dl / warmup: rests on estimated constants (H0, H1, mu)" in md
+    tex = to_latex(rows, META)
+    assert [ln for ln in tex.splitlines() if ln.startswith("? & dl")]
+    cells = list(csv.reader(io.StringIO(to_csv(rows, META))))
+    assert cells[2][CSV_COLUMNS.index("H0")] == "318.4"                  # CSV numbers stay numbers
+    assert cells[2][-1] == "undecided: rests on estimated constants (H0, H1, mu): not theorem checks"

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.table.invariants import (check_lower, check_order, check_row, check_stable, check_upper,
-                                       mark_rows, summary_line)
-from numerics.table.rows import CSV_COLUMNS, TableRow
+from numerics.table.invariants import (check_descent, check_lower, check_order, check_row, check_stable,
+                                       check_upper, descent_applies, mark_rows, summary_line)
+from numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow
 
 
 def _row(**kw):
@@ -75,7 +75,10 @@ def test_row_validation():
         _row(status="exploded")
     with pytest.raises(ValueError, match="observed"):
         _row(observed=None)
-    assert len(_row().csv_cells()) == len(CSV_COLUMNS)
+    assert len(_row().csv_cells()) == len(CSV_HEADER) == len(CSV_COLUMNS) + 1
+    assert _row().csv_cells()[-1] == "ok"
+    with pytest.raises(ValueError, match="estimated"):
+        _row(estimated=("L",))
 
 
 @settings(max_examples=200, deadline=None)
@@ -97,3 +100,68 @@ def test_estimated_constant_downgrades_to_undecided():
     # the same numbers with a certified mu are a loud violation
     viol, _ = check_row(r.with_(mu=0.2))
     assert len(viol) == 1
+
+
+# --- descent invariant ---------------------------------------------------------------------------
+
+def test_gap_increase_on_warmup_is_flagged():
+    r = _row(gap_increased=True, first_increase=41, upper_closed=1000.0)
+    viol, unch = check_row(r)
+    assert viol == ("descent: warmup increased the gap at step k=41 (f(w_42) - f* > f(w_41) - f*) although its "
+                    "proof rests on the descent lemma",) and unch == ()
+    (m,) = mark_rows([r])
+    assert summary_line([m]).startswith("INVARIANTS BROKEN: 1 of 1 rows (descent: warmup increased the gap")
+    assert m.invariants_cell().startswith("broken: descent: warmup increased the gap at step k=41")
+    assert check_row(r.with_(gap_increased=False)) == ((), ())
+
+
+@pytest.mark.parametrize("schedule,alpha,beta,applies", [
+    ("warmup", 10.0, 20.0, True), ("fixed-stable", 11.0, 0.0, True),
+    ("warmup-family", 1.0, 1.0, True), ("practical", 1.0, 2.0, True),
+    ("warmup-family", 0.4, 1.0, False),          # a = 0.4 <= 1/2: outside the proven region
+    ("practical", 1.0, 0.5, False),              # b = 0.5: not admissible
+    ("fixed-oracle", 0.1, 0.0, False),           # an oracle step: no proof, no descent promise
+])
+def test_descent_applies_by_schedule(schedule, alpha, beta, applies):
+    r = _row(schedule=schedule, alpha=alpha, beta=beta, H0=1.0, H1=1.0, status="diverged", observed=None,
+             mu=None, upper_closed=None)
+    assert descent_applies(r) is applies
+    viol, _ = check_row(r)
+    assert bool(viol) is applies
+
+
+def test_diverged_run_without_any_bound_is_flagged():
+    """Aiming-only problem (no upper bound on family rows): a diverged warmup-family / practical / warmup row
+    must not pass silently (reviewer's reproducer)."""
+    for sch in ("warmup-family", "practical", "warmup"):
+        r = TableRow("quartic", sch, 36.0, 1.0, None, 1.0, 16.0, 1e-2, None, "diverged", max_iter=60000)
+        viol, _ = check_row(r)
+        assert viol == (f"descent: {sch} diverged although its proof rests on the descent lemma",), sch
+    r = TableRow("quartic", "fixed-oracle", 36.0, 1.0, None, 1.0, 16.0, 1e-2, None, "diverged", max_iter=60000)
+    assert check_row(r) == ((), ())
+    # a diverged fixed-stable row is reported once (stability), not twice
+    r = TableRow("quartic", "fixed-stable", 36.0, 1.0, None, 1.0, 16.0, 1e-2, None, "diverged",
+                 gap_increased=True, first_increase=3)
+    assert check_row(r)[0] == ("class-stable fixed step diverged",)
+
+
+def test_descent_with_estimated_constants():
+    # H0, H1 only estimated (deep-linear): a gap increase is undecided, not a theorem violation
+    r = _row(gap_increased=True, first_increase=2, estimated=("H0", "H1"))
+    viol, unch = check_row(r)
+    assert viol == () and len(unch) == 1 and "estimated constant (H0, H1)" in unch[0]
+    # only mu estimated (two-layer CE): descent uses certified (H0, H1) -> still a violation
+    r = _row(gap_increased=True, first_increase=2, mu=Estimate(0.5, 0.0, 0.5, "trajectory"))
+    viol, _ = check_row(r)
+    assert len(viol) == 1 and viol[0].startswith("descent: ")
+    assert check_descent("warmup", "converged", gap_increased=True, applies=False) is None
+
+
+def test_summary_counts_estimated_rows_apart():
+    dec = [_row(observed=5, upper_closed=10.0) for _ in range(3)]
+    est = [_row(observed=5, upper_closed=10.0, estimated=("H0", "H1"))]
+    und = [_row(status="max_iter", observed=None, upper_closed=1e9, max_iter=100)]
+    line = summary_line(mark_rows(dec + est + und))
+    assert line == ("invariants hold on all 3 decided rows; 1 rows rest on estimated constants (not theorem "
+                    "checks); 1 rows undecided (max_iter below a bound)")
+    assert summary_line(mark_rows(est)).startswith("NO ROW DECIDED: 0 of 1 rows decided")

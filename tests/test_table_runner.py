@@ -60,3 +60,30 @@ def test_oracle_grid_and_practical_params():
     assert np.allclose(np.diff(np.log10(etas)), 1 / 8)
     (a, b), = schedule_params(inst, "practical", 5)
     assert (a, b) == (inst.H0, 2 * inst.H1)        # eta_peak = 1/H0, C = 2 H1/H0, fhat* = f* = 0
+
+
+def test_runner_carries_gap_increase_into_rows_and_flags_it():
+    """A member whose claimed H0 is 100x too small: Eq. (1)'s step overshoots, the engine's monitor sees the gap
+    rise, the row carries gap_increased / first_increase, and the descent invariant flags it (JSON too)."""
+    import json
+
+    from numerics.problems import quadratic_problem
+    from numerics.table.formats import to_json
+    from numerics.table.spec import Family, Instance
+
+    def build(quick, seed):
+        p = quadratic_problem([100.0])
+        w0 = np.array([1.0])
+        return [Instance(label="wrong_H0", family="t", problem=p, w0=w0, H0=1.0, H1=0.0, mu=None, theta=None,
+                         f_star=0.0, gap0=50.0, dist0=None)]
+    fam = Family("t", build, 1e-3, 1e-3)
+    cfg = TableConfig(problems=("t",), schedules=("warmup", "fixed-oracle"), quick=True, max_iter=200, oracle_grid=2)
+    fr = run_family(fam, cfg)
+    warm = next(r for r in fr.rows if r.schedule == "warmup")
+    assert warm.gap_increased and warm.first_increase == 0          # the very first step increases the gap
+    assert warm.violations and warm.violations[0].startswith("descent: warmup ")
+    doc = json.loads(to_json(fr.rows, {}))
+    jw = next(r for r in doc["rows"] if r["schedule"] == "warmup")
+    assert jw["gap_increased"] is True and jw["first_increase"] == 0 and jw["invariants"].startswith("broken: descent")
+    oracle = next(r for r in fr.rows if r.schedule == "fixed-oracle")
+    assert not any(v.startswith("descent") for v in oracle.violations)   # an oracle step promises nothing

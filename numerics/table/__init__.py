@@ -7,12 +7,12 @@
 * :mod:`numerics.table.sweeps` — iterations vs gap0 and vs eps, with bounds;
 * :mod:`numerics.table.plots` — PNG/SVG figures.
 
->>> from numerics.table import CSV_COLUMNS, SCHEDULES
->>> CSV_COLUMNS[-4:], SCHEDULES[0]
-(('lower', 'seconds', 'seed', 'device'), 'warmup')
+>>> from numerics.table import CSV_COLUMNS, CSV_HEADER, SCHEDULES
+>>> CSV_COLUMNS[-4:], CSV_HEADER[len(CSV_COLUMNS):], SCHEDULES[0]
+(('lower', 'seconds', 'seed', 'device'), ('invariants',), 'warmup')
 """
 
 from numerics.table.invariants import check_row, mark_rows, summary_line
-from numerics.table.rows import CSV_COLUMNS, SCHEDULES, Estimate, TableRow
+from numerics.table.rows import CSV_COLUMNS, CSV_HEADER, SCHEDULES, Estimate, TableRow
 
-__all__ = ["CSV_COLUMNS", "SCHEDULES", "Estimate", "TableRow", "check_row", "mark_rows", "summary_line"]
+__all__ = ["CSV_COLUMNS", "CSV_HEADER", "SCHEDULES", "Estimate", "TableRow", "check_row", "mark_rows", "summary_line"]

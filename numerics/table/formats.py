@@ -2,19 +2,24 @@
 
 Every file records the toolkit version, the seed(s) and the device:
 
-* CSV — the first line is exactly :data:`~numerics.table.rows.CSV_COLUMNS`;
-  the metadata follows the data as ``#`` comment lines (read the file with
-  ``pandas.read_csv(path, comment="#")`` or skip lines starting with ``#``).
-* Markdown / LaTeX — a metadata line above the table; a row that breaks an
-  invariant is marked ``!`` (first column) and listed below the table, with the
-  summary line.
+* CSV — the first line is exactly :data:`~numerics.table.rows.CSV_HEADER`: the
+  contract columns :data:`~numerics.table.rows.CSV_COLUMNS`, then ONE trailing column
+  ``invariants`` (``ok`` / ``broken: …`` / ``undecided: …``); the metadata follows the
+  data as ``#`` comment lines (read the file with ``pandas.read_csv(path, comment="#")``
+  or skip lines starting with ``#``).
+* Markdown / LaTeX — a metadata line above the table; the first (unnamed) column is
+  the row's marker: ``!`` a row that breaks an invariant, ``?`` a row that rests on
+  estimated constants or has an undecided check (max_iter below a bound), empty when
+  every check is decided and holds.  Estimated constants are shown with a leading
+  ``~`` (an :class:`~numerics.table.rows.Estimate` as ``~value [lo, hi]``).  Every
+  ``!`` / ``?`` is explained in a list below the table, after the summary line.
 * JSON — the full rows (with notes, estimate brackets, violations) and metadata.
 
 >>> from numerics.table.rows import TableRow
 >>> r = TableRow("cosh_H0=1", "warmup", 1.0, 1.0, None, 1.0, 9.5, 1e-6, 17, "converged",
 ...              upper_closed=40.2, seed=0, device="cpu")
 >>> print(to_csv([r], {"version": "0.1.0", "seed": 0, "device": "cpu"}).splitlines()[1])
-cosh_H0=1,warmup,1,1,,1,9.5,1e-06,17,converged,40.2,,,0,0,cpu
+cosh_H0=1,warmup,1,1,,1,9.5,1e-06,17,converged,40.2,,,0,0,cpu,ok
 >>> latex_escape("a_b & 50% #1")
 'a\\\\_b \\\\& 50\\\\% \\\\#1'
 """
@@ -27,8 +32,8 @@ import json
 import math
 from typing import Any, Mapping, Sequence
 
-from numerics.table.invariants import summary_line
-from numerics.table.rows import CSV_COLUMNS, Estimate, TableRow, fmt_num
+from numerics.table.invariants import row_kind, summary_line
+from numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow, fmt_num
 
 __all__ = ["FORMATS", "to_markdown", "to_csv", "to_latex", "to_json", "latex_escape", "meta_line"]
 
@@ -62,17 +67,25 @@ def _cell(row: TableRow, col: str) -> str:
         return f"{v:.2f}"
     if col in ("problem", "schedule", "status"):
         return str(v)
+    if col in row.estimated and v is not None and not isinstance(v, Estimate):
+        return "~" + fmt_num(v)
     return fmt_num(v)
 
 
+def _mark(row: TableRow) -> str:
+    """``!`` broken, ``?`` rests on estimated constants or undecided, ``""`` decided and holding."""
+    return {"broken": "!", "estimated": "?", "undecided": "?"}.get(row_kind(row), "")
+
+
 def to_markdown(rows: Sequence[TableRow], meta: Mapping[str, Any]) -> str:
-    """A GitHub Markdown table; ``!`` marks rows that break an invariant, ``?`` undecided ones."""
+    """A GitHub Markdown table; ``!`` marks rows that break an invariant, ``?`` rows resting on
+    estimated constants or with an undecided check (module docstring)."""
     lines = [f"<!-- {meta_line(meta)} -->", "", f"_{meta_line(meta)}_", ""]
     head = ("", *_MD_COLS)
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "|".join(["---"] * len(head)) + "|")
     for r in rows:
-        mark = "!" if r.violations else ("?" if r.unchecked else "")
+        mark = _mark(r)
         prob = r.problem + (" (witness)" if r.witness else "")
         cells = [mark, prob] + [_cell(r, c) for c in _MD_COLS[1:]]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
@@ -82,6 +95,10 @@ def to_markdown(rows: Sequence[TableRow], meta: Mapping[str, Any]) -> str:
             lines.append(f"- ! {r.problem} / {r.schedule}: {v}")
         for u in r.unchecked:
             lines.append(f"- ? {r.problem} / {r.schedule}: {u}")
+        est = r.estimated_names()
+        if est and not any("estimated" in u for u in r.unchecked):
+            lines.append(f"- ? {r.problem} / {r.schedule}: rests on estimated constants ({', '.join(est)}): "
+                         "its bounds are comparisons, not theorem checks")
     notes = [(r.problem, r.schedule, r.notes) for r in rows if r.notes]
     if notes:
         lines += ["", "Notes:"]
@@ -98,7 +115,7 @@ def to_csv(rows: Sequence[TableRow], meta: Mapping[str, Any]) -> str:
     """CSV with the exact header, one line per row, then ``#`` metadata lines."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    w.writerow(CSV_HEADER)
     for r in rows:
         w.writerow(r.csv_cells())
     buf.write(f"# {meta_line(meta)}\n")
@@ -113,13 +130,12 @@ _TEX_HEAD = ("problem", "schedule", "$H_0$", "$H_1$", r"$\mu$", r"$\theta$", r"$
 
 
 def to_latex(rows: Sequence[TableRow], meta: Mapping[str, Any]) -> str:
-    """A ``tabular`` (booktabs rules); broken rows get a ``!`` in the first column."""
+    """A ``tabular`` (booktabs rules); first column ``!`` (broken) / ``?`` (estimated or undecided)."""
     out = [f"% {meta_line(meta)}", f"% {summary_line(rows)}",
            r"\begin{tabular}{l" + "l" * len(_TEX_COLS) + "}", r"\toprule",
            " & " + " & ".join(_TEX_HEAD) + r" \\", r"\midrule"]
     for r in rows:
-        mark = "!" if r.violations else ("?" if r.unchecked else "")
-        cells = [latex_escape(mark)]
+        cells = [latex_escape(_mark(r))]
         for c in _TEX_COLS:
             txt = _cell(r, c)
             if c == "problem" and r.witness:
@@ -142,7 +158,7 @@ def _json_default(o: Any) -> Any:
 
 def to_json(rows: Sequence[TableRow], meta: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> str:
     """Full rows and metadata as JSON (machine-readable companion of the CSV)."""
-    doc = {"meta": dict(meta), "summary": summary_line(rows), "columns": list(CSV_COLUMNS),
+    doc = {"meta": dict(meta), "summary": summary_line(rows), "columns": list(CSV_HEADER),
            "rows": [r.to_dict() for r in rows]}
     if extra:
         doc.update(extra)

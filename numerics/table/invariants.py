@@ -12,11 +12,25 @@ What a row promises, and how each promise is checked:
   ``observed >= L`` (same slack); a run that hit ``max_iter >= L`` satisfies it.
 * **stability** — a class-stable fixed step (schedule ``fixed-stable``) never
   diverges on a member of the class.
+* **descent** — every schedule whose proof rests on the descent lemma for the row's
+  (H0, H1) — ``warmup`` (Eq. (1)), ``warmup-family`` and ``practical`` when their
+  (a, b) = (alpha/H0, beta/H1) is admissible (a, b > 1/2,
+  :func:`theory.bounds.adaptive_family_admissible`), ``fixed-stable`` — never diverges
+  and never increases the gap f(w_k) − f*: the run's ``gap_increased`` flag (the
+  engine's rounding-aware monitor, :mod:`numerics.gd`) must be False.  This check holds
+  on rows without any upper bound too (e.g. aiming-only problems).
 * **ordering** — a recursion bound iterates the same worst-case one-step
   recursion the closed form is proved from, so ``upper_recursive <= upper_closed``.
 
 Each checker returns ``None`` (holds), a violation message, or — for the
 undecidable case — an :class:`Unchecked` message.
+
+**Estimated constants.**  A row whose constants include an estimate
+(:meth:`~numerics.table.rows.TableRow.estimated_names`: μ measured along a trajectory,
+deep-linear (H0, H1) certified only on balanced weights) holds no theorem for the checks
+that use those constants: such a failure is reported as *unchecked*, never as a
+violation.  The bound checks use all constants; the descent / stability checks use
+(H0, H1) only.  :func:`summary_line` counts these rows apart from the decided ones.
 
 >>> check_upper(observed=12, status="converged", upper=11.2, max_iter=100) is None
 True
@@ -28,6 +42,8 @@ True
 'observed 5 < lower bound 9'
 >>> check_stable("fixed-stable", "diverged")
 'class-stable fixed step diverged'
+>>> check_descent("warmup", "converged", gap_increased=True, first_increase=7, applies=True)
+'warmup increased the gap at step k=7 (f(w_8) - f* > f(w_7) - f*) although its proof rests on the descent lemma'
 """
 
 from __future__ import annotations
@@ -38,7 +54,7 @@ from typing import Iterable, Sequence
 from numerics.table.rows import Estimate, TableRow
 
 __all__ = ["REL_SLACK", "Unchecked", "check_upper", "check_lower", "check_stable", "check_order",
-           "check_row", "mark_rows", "summary_line"]
+           "check_descent", "descent_applies", "check_row", "mark_rows", "summary_line", "row_kind"]
 
 #: Relative slack on a bound's value (float rounding of the bound formula, not of the count).
 REL_SLACK = 1e-9
@@ -107,6 +123,54 @@ def check_stable(schedule: str, status: str) -> str | None:
     return None
 
 
+def descent_applies(row: TableRow) -> bool:
+    """Whether the row's schedule is proved through the descent lemma for (H0, H1) (module docstring).
+
+    warmup and fixed-stable: always.  warmup-family / practical: when (a, b) = (alpha/H0, beta/H1) is
+    admissible (a, b > 1/2); with H1 = 0 (beta = 0) only a matters.  A row without (alpha, beta) is taken
+    to run the table's own member (:mod:`numerics.table.spec`): the best proven (a, b) for warmup-family,
+    (a', 2) with a' = 1 + 2·H1·(f* − f̂*)/H0 >= 1 for practical — both admissible.  fixed-oracle: never.
+    """
+    if row.schedule in ("warmup", "fixed-stable"):
+        return True
+    if row.schedule not in ("warmup-family", "practical"):
+        return False
+    if row.alpha is None or row.beta is None:
+        return True
+    from theory.bounds import adaptive_family_admissible
+
+    H0, H1 = _val(row.H0), _val(row.H1)
+    if H0 is None or H1 is None or H0 <= 0:
+        return False
+    a = row.alpha / H0
+    if H1 == 0:
+        return row.beta == 0 and a > 0.5
+    return bool(adaptive_family_admissible(a, row.beta / H1))
+
+
+def _val(x: float | Estimate | None) -> float | None:
+    if x is None:
+        return None
+    return float(x.value) if isinstance(x, Estimate) else float(x)
+
+
+def check_descent(schedule: str, status: str, *, gap_increased: bool, first_increase: int = -1,
+                  applies: bool = True) -> str | None:
+    """A descent-lemma schedule never diverges and never increases the gap (``applies``: see
+    :func:`descent_applies`).  A diverged ``fixed-stable`` run is left to :func:`check_stable`."""
+    if not applies:
+        return None
+    if status == "diverged":
+        if schedule == "fixed-stable":
+            return None
+        return f"{schedule} diverged although its proof rests on the descent lemma"
+    if gap_increased:
+        k = int(first_increase)
+        at = f" at step k={k} (f(w_{k + 1}) - f* > f(w_{k}) - f*)" if k >= 0 else ""
+        return f"{schedule} increased the gap{at} although its proof rests on the descent lemma"
+    return None
+
+
 def check_order(upper_recursive: float | None, upper_closed: float | None) -> str | None:
     """``upper_recursive <= upper_closed`` (both proven; the recursion is the sharper one)."""
     r, c = _num(upper_recursive), _num(upper_closed)
@@ -120,24 +184,38 @@ def check_order(upper_recursive: float | None, upper_closed: float | None) -> st
 def check_row(row: TableRow) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """All invariants of one row → (violations, unchecked).
 
-    A row whose constants include an :class:`~numerics.table.rows.Estimate` (e.g. μ measured along a
-    trajectory) holds no theorem: a failed check there is reported as *unchecked* (with the reason),
-    never as a violation.
+    A check that uses a constant the row only estimated (:meth:`TableRow.estimated_names`) holds no
+    theorem: its failure is reported as *unchecked* (with the reason), never as a violation.  Bound
+    checks use every constant; the descent / stability checks use (H0, H1) only.
     """
-    msgs: list[str | None] = [
-        check_upper(observed=row.observed, status=row.status, upper=row.upper_closed, max_iter=row.max_iter),
-        check_upper(observed=row.observed, status=row.status, upper=row.upper_recursive, max_iter=row.max_iter),
-        check_lower(observed=row.observed, status=row.status, lower=row.lower, max_iter=row.max_iter),
-        check_stable(row.schedule, row.status),
-        check_order(row.upper_recursive, row.upper_closed),
+    all_c = ("H0", "H1", "mu", "theta")
+    smooth = ("H0", "H1")
+    checks: list[tuple[str, tuple[str, ...], str | None]] = [
+        ("upper_closed: ", all_c, check_upper(observed=row.observed, status=row.status, upper=row.upper_closed,
+                                              max_iter=row.max_iter)),
+        ("upper_recursive: ", all_c, check_upper(observed=row.observed, status=row.status,
+                                                 upper=row.upper_recursive, max_iter=row.max_iter)),
+        ("lower: ", all_c, check_lower(observed=row.observed, status=row.status, lower=row.lower,
+                                       max_iter=row.max_iter)),
+        ("", smooth, check_stable(row.schedule, row.status)),
+        ("descent: ", smooth, check_descent(row.schedule, row.status, gap_increased=row.gap_increased,
+                                            first_increase=row.first_increase, applies=descent_applies(row))),
+        ("order: ", all_c, check_order(row.upper_recursive, row.upper_closed)),
     ]
-    tags = ["upper_closed: ", "upper_recursive: ", "lower: ", "", "order: "]
-    viol = tuple(t + m for t, m in zip(tags, msgs) if m is not None and not isinstance(m, Unchecked))
-    unch = tuple(t + m for t, m in zip(tags, msgs) if isinstance(m, Unchecked))
-    if any(isinstance(getattr(row, k), Estimate) for k in ("H0", "H1", "mu", "theta")):
-        unch = unch + tuple(v + " [bound uses an estimated constant: not a theorem check]" for v in viol)
-        viol = ()
-    return viol, unch
+    est = set(row.estimated_names())
+    viol: list[str] = []
+    unch: list[str] = []
+    for tag, uses, m in checks:
+        if m is None:
+            continue
+        if isinstance(m, Unchecked):
+            unch.append(tag + m)
+        elif est & set(uses):
+            unch.append(tag + m + f" [uses an estimated constant ({', '.join(sorted(est & set(uses)))}): "
+                        "not a theorem check]")
+        else:
+            viol.append(tag + m)
+    return tuple(viol), tuple(unch)
 
 
 def mark_rows(rows: Iterable[TableRow]) -> list[TableRow]:
@@ -149,18 +227,43 @@ def mark_rows(rows: Iterable[TableRow]) -> list[TableRow]:
     return out
 
 
+def row_kind(row: TableRow) -> str:
+    """``"broken"`` (a violation), ``"estimated"`` (rests on estimated constants, no violation),
+    ``"undecided"`` (a check the run could not decide, e.g. max_iter below a bound) or ``"decided"``."""
+    if row.violations:
+        return "broken"
+    if row.estimated_names():
+        return "estimated"
+    if row.unchecked:
+        return "undecided"
+    return "decided"
+
+
 def summary_line(rows: Sequence[TableRow]) -> str:
-    """One line: how many rows, how many broke an invariant (loud), how many undecided.
+    """One line: decided rows, broken rows (loud), rows on estimated constants, undecided rows.
+
+    Only *decided* rows (certified constants, every check decided) count towards "invariants hold";
+    rows resting on estimated constants are counted apart (they are comparisons, not theorem checks).
 
     >>> from numerics.table.rows import Estimate, TableRow
     >>> r = TableRow("p", "warmup", 1.0, 0.0, 1.0, None, 1.0, 1e-3, 30, "converged", upper_closed=2.0)
     >>> summary_line(mark_rows([r]))
     'INVARIANTS BROKEN: 1 of 1 rows (upper_closed: observed 30 > upper bound 2 (ceil 2) [p / warmup])'
+    >>> e = r.with_(mu=Estimate(0.5, 0.0, 0.5, "trajectory"), observed=1)
+    >>> summary_line(mark_rows([r.with_(observed=2), e]))
+    'invariants hold on all 1 decided rows; 1 rows rest on estimated constants (not theorem checks)'
     """
-    bad = [r for r in rows if r.violations]
-    unch = sum(bool(r.unchecked) for r in rows)
-    extra = f"; {unch} rows undecided (max_iter below a bound)" if unch else ""
+    kinds = [row_kind(r) for r in rows]
+    bad = [r for r, k in zip(rows, kinds) if k == "broken"]
+    n_dec, n_est, n_unch = kinds.count("decided"), kinds.count("estimated"), kinds.count("undecided")
+    extra = ""
+    if n_est:
+        extra += f"; {n_est} rows rest on estimated constants (not theorem checks)"
+    if n_unch:
+        extra += f"; {n_unch} rows undecided (max_iter below a bound)"
     if not bad:
-        return f"invariants hold on all {len(rows)} rows{extra}"
+        if n_dec == 0:
+            return f"NO ROW DECIDED: 0 of {len(rows)} rows decided{extra}"
+        return f"invariants hold on all {n_dec} decided rows{extra}"
     first = "; ".join(f"{v} [{r.problem} / {r.schedule}]" for r in bad[:3] for v in r.violations[:1])
     return f"INVARIANTS BROKEN: {len(bad)} of {len(rows)} rows ({first}){extra}"

@@ -12,8 +12,12 @@ lower bound, filled only on the row of a lower bound's witness.  Empty cells
 ...              theta=1.0, gap0=10.0, eps=1e-6, observed=42, status="converged")
 >>> r.csv_cells()[:4]
 ['cosh', 'warmup', '1', '1']
->>> CSV_COLUMNS[:3]
-('problem', 'schedule', 'H0')
+>>> CSV_COLUMNS[:3], CSV_HEADER[-2:]
+(('problem', 'schedule', 'H0'), ('device', 'invariants'))
+
+The CSV header is :data:`CSV_COLUMNS` (a fixed contract) followed by ONE trailing column
+``invariants``: ``ok``, ``broken: …`` (a proven statement failed) or ``undecided: …`` (the run
+could not decide a check, or the row rests on estimated constants).
 """
 
 from __future__ import annotations
@@ -22,13 +26,17 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-__all__ = ["CSV_COLUMNS", "SCHEDULES", "STATUSES", "TableRow", "Estimate", "fmt_num"]
+__all__ = ["CSV_COLUMNS", "CSV_HEADER", "SCHEDULES", "STATUSES", "TableRow", "Estimate", "fmt_num"]
 
 #: The CSV header, in this exact order (a contract with users' scripts).
 CSV_COLUMNS: tuple[str, ...] = (
     "problem", "schedule", "H0", "H1", "mu", "theta", "gap0", "eps", "observed", "status",
     "upper_closed", "upper_recursive", "lower", "seconds", "seed", "device",
 )
+#: The full CSV header: the contract columns, then the row's invariant verdict.
+CSV_HEADER: tuple[str, ...] = CSV_COLUMNS + ("invariants",)
+#: Constants a row can carry (an entry of ``TableRow.estimated`` names one of them).
+CONSTANTS: tuple[str, ...] = ("H0", "H1", "mu", "theta")
 
 #: Valid schedule names, in display order.
 SCHEDULES: tuple[str, ...] = ("warmup", "warmup-family", "fixed-stable", "fixed-oracle", "practical")
@@ -38,11 +46,14 @@ STATUSES: tuple[str, ...] = ("converged", "diverged", "max_iter")
 
 @dataclass(frozen=True)
 class Estimate:
-    """A constant that could only be estimated: point value and its bracket [lo, hi].
+    """A constant that could only be estimated: point value and an interval [lo, hi] holding it.
 
-    ``how`` says how it was measured (e.g. "min of |∇f|²/(2(f−f*)) over the
-    trajectory").  Rendered as ``~value [lo, hi]`` so no reader mistakes it for a
-    certified constant.
+    ``how`` says how it was measured.  Rendered as ``~value [lo, hi]`` so no reader mistakes it
+    for a certified constant.  For the PL constant measured along one GD run (the table's
+    network rows) the ratio |∇f|²/(2(f − f*)) at the visited iterates only bounds μ from ABOVE:
+    μ <= min over the trajectory, and nothing better than 0 is known below, so those rows use
+    ``Estimate(m, 0.0, m)`` (shown ``~m [0, m]``) with m = that minimum; bounds computed with
+    the point value m are optimistic and are never checked as theorems.
 
     >>> str(Estimate(0.5, 0.4, 0.9, "sampled"))
     '~0.5 [0.4, 0.9]'
@@ -108,7 +119,11 @@ class TableRow:
     witness), ``notes`` (provenance of constants, oracle step, estimate labels),
     ``eta`` (the step: constant or the schedule's (alpha, beta) form),
     ``violations`` (filled by :func:`numerics.table.invariants.mark_rows`),
-    ``unchecked`` (an invariant that could not be decided, e.g. max_iter below a bound).
+    ``unchecked`` (an invariant that could not be decided, e.g. max_iter below a bound),
+    ``gap_increased`` / ``first_increase`` (the engine's rounding-aware monitor of
+    f(w_{k+1}) − f* > f(w_k) − f*, :class:`numerics.gd.GDBatchResult`; first_increase = −1 if none),
+    ``estimated`` (names from :data:`CONSTANTS` whose value is NOT certified for this run — an
+    :class:`Estimate` field is always counted, see :meth:`estimated_names`).
     """
 
     problem: str
@@ -134,18 +149,42 @@ class TableRow:
     notes: str = ""
     violations: tuple[str, ...] = field(default_factory=tuple)
     unchecked: tuple[str, ...] = field(default_factory=tuple)
+    gap_increased: bool = False
+    first_increase: int = -1
+    estimated: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
         if self.status == "converged" and self.observed is None:
             raise ValueError("observed must be set when status == 'converged'")
+        bad = [e for e in self.estimated if e not in CONSTANTS]
+        if bad:
+            raise ValueError(f"estimated must name constants among {CONSTANTS}, got {bad}")
+
+    def estimated_names(self) -> tuple[str, ...]:
+        """Constants of this row that are estimates (``estimated`` plus every :class:`Estimate` field)."""
+        return tuple(c for c in CONSTANTS if c in self.estimated or isinstance(getattr(self, c), Estimate))
+
+    def invariants_cell(self) -> str:
+        """``ok`` / ``broken: …`` / ``undecided: …`` (the CSV's trailing ``invariants`` column).
+
+        ``broken`` lists the violations; ``undecided`` the checks the run could not decide and, when
+        the row rests on estimated constants, which ones (such a row never reads ``ok``).
+        """
+        if self.violations:
+            return "broken: " + "; ".join(self.violations)
+        est = self.estimated_names()
+        why = list(self.unchecked)
+        if est:
+            why.append(f"rests on estimated constants ({', '.join(est)}): not theorem checks")
+        return "undecided: " + "; ".join(why) if why else "ok"
 
     def csv_cells(self) -> list[str]:
-        """The CSV cells in :data:`CSV_COLUMNS` order."""
+        """The CSV cells in :data:`CSV_HEADER` order (the contract columns, then ``invariants``)."""
         return [self.problem if c == "problem" else self.schedule if c == "schedule"
                 else self.status if c == "status" else self.device if c == "device"
-                else _csv_num(getattr(self, c)) for c in CSV_COLUMNS]
+                else _csv_num(getattr(self, c)) for c in CSV_COLUMNS] + [self.invariants_cell()]
 
     def with_(self, **kw: Any) -> "TableRow":
         return replace(self, **kw)
@@ -158,4 +197,6 @@ class TableRow:
             v = getattr(self, k)
             if isinstance(v, Estimate):
                 d[k] = {"estimate": v.to_dict()}
+        d["estimated"] = list(self.estimated_names())
+        d["invariants"] = self.invariants_cell()
         return d

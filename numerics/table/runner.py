@@ -398,9 +398,11 @@ def run_family(fam: Family, cfg: TableConfig) -> FamilyRun:
             notes += bnotes
             if s == "practical":
                 notes.append(PRACTICAL_DOC)
-            if any(isinstance(v, Estimate) for v in (inst.H0, inst.H1, inst.mu, inst.theta)):
-                notes.append("bounds use an ESTIMATED constant: shown for comparison, checked as 'undecided', "
-                             "never as a theorem check")
+            est = tuple(c for c in ("H0", "H1", "mu", "theta")
+                        if c in inst.estimated or isinstance(getattr(inst, c), Estimate))
+            if est:
+                notes.append(f"ESTIMATED constants ({', '.join(est)}): bounds are shown for comparison; checks "
+                             "using them are 'undecided', never theorem checks")
             if s == "fixed-stable":
                 notes.append(f"eta = {1.0 / a:.6g} (class-stable: <= 2/(H0 + H1*gap0))")
             status = res.status[run]
@@ -409,7 +411,9 @@ def run_family(fam: Family, cfg: TableConfig) -> FamilyRun:
                 gap0=inst.gap0, eps=eps, observed=int(res.iterations[run]) if status == "converged" else None,
                 status=status, upper_closed=closed, upper_recursive=rec, lower=lower, seconds=seconds,
                 seed=cfg.seed, device=res.device, witness=inst.witness and s == "fixed-stable",
-                max_iter=cfg.max_iter, alpha=a, beta=b, notes="; ".join(notes)))
+                max_iter=cfg.max_iter, alpha=a, beta=b, notes="; ".join(notes),
+                gap_increased=bool(res.gap_increased[run]), first_increase=int(res.first_increase[run]),
+                estimated=tuple(inst.estimated)))
     return FamilyRun(fam.name, eps, instances, mark_rows(rows), res, run_index, seconds)
 
 

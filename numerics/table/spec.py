@@ -12,7 +12,8 @@ Problem families (``--problems``; each is one batched GD program, see :mod:`nume
                     row carries ``lower`` = :func:`theory.bounds.pl_fixed_lower_iterations`
 ``aiming-witness``  the witness q_λ(w) = (λ/2)w² of the aiming lower bound Thm 4.1(1–2)
                     (toolkit's form, :func:`theory.bounds.aiming_fixed_lower_iterations`); its
-                    fixed-stable row carries ``lower``; rows show the class gap0
+                    fixed-stable row carries ``lower``; rows show the class gap0 (the problem
+                    name says ``class gap0=…``; the run's own start gap is in the notes)
 ``quadratic``       ½(w − c)ᵀA(w − c) (H1 = 0 and H1 > 0 variants)
 ``quartic``         w⁴ and Σ c_i w_i⁶ (convex polynomials; θ = 1, not PL)
 ``random-class``    random members of the class built by the closure rules
@@ -20,12 +21,14 @@ Problem families (``--problems``; each is one batched GD program, see :mod:`nume
 ``deep-linear``     a strongly balanced deep linear network (widths (3, 4, 2)), ½·MSE summed,
                     Gaussian data with exact f*; (H0, H1) from
                     :func:`theory.architectures.deep_linear.deep_linear_constants` (certified on
-                    balanced weights only — GD drifts off them, the drift is reported); μ is an
-                    ESTIMATE (PL ratio along a run, bracket shown); not in ``--quick``
+                    balanced weights only — GD drifts off them, the drift is reported, so the
+                    rows flag H0, H1 as estimates, shown ``~``); μ is an ESTIMATE: the PL ratio
+                    |∇f|²/(2(f − f*)) along one run bounds μ only from above, shown
+                    ``~m [0, m]`` (m = its minimum); not in ``--quick``
 ``two-layer-ce``    a two-layer network, one hidden unit, sine-perturbed identity activation,
                     binary CE + L2; (H0, H1) from :func:`theory.architectures.two_layer_ce.\
-two_layer_ce_constants` (corrected Prop 3.3); f* in a certified bracket; μ an ESTIMATE;
-                    not in ``--quick``
+two_layer_ce_constants` (corrected Prop 3.3); f* in a certified bracket; μ an ESTIMATE
+                    (``~m [0, m]`` as for deep-linear); not in ``--quick``
 ==================  =========================================================================
 
 Schedules (``--schedules``), all of the form η = 1/(alpha + beta·gap):
@@ -112,6 +115,7 @@ class Instance:
     dist0: float | None
     witness: bool = False
     notes: str = ""
+    estimated: tuple[str, ...] = ()   # constants not certified along this run (e.g. ("H0", "H1"))
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,8 @@ def _build_aiming_witness(quick: bool, seed: int) -> list[Instance]:
     """Thm 4.1(1–2) witness (toolkit's form, :func:`theory.bounds.aiming_fixed_lower_iterations`):
     q_λ(w) = (λ/2)w², λ = min(H0, 2·gap0/d0², 2e·eps/d0²), started at w0 = d0, in the θ-aiming class
     (H0, H1, θ = 1) with start gap <= gap0 and dist0 = d0.  Rows show the CLASS gap0 (the bound's
-    parameter; the fixed step is computed from it); the run's own start gap λd0²/2 is in the notes."""
+    parameter; the fixed step is computed from it) — the problem name says ``class gap0=…`` — and
+    the run's own start gap λd0²/2 is in the notes."""
     from numerics.problems import quadratic_problem
 
     eps = 1e-2
@@ -275,7 +280,7 @@ def _build_aiming_witness(quick: bool, seed: int) -> list[Instance]:
                 f"a member of the theta-aiming class (H0={H0:g}, H1={H1:g}, theta=1); its start gap is "
                 f"{start:.6g} <= gap0 = {g0:g} (the class parameter shown in the row and used for the step and "
                 f"every bound); lambda = min(H0, 2 gap0/d0^2, 2e eps/d0^2), eps = {eps:g}")
-        out.append(Instance(label=f"aiming_witness(H0={H0:g},H1={H1:g},gap0={g0:g})", family="aiming-witness",
+        out.append(Instance(label=f"aiming_witness(H0={H0:g},H1={H1:g},class gap0={g0:g})", family="aiming-witness",
                             problem=p, w0=w0, H0=H0, H1=H1, mu=None, theta=1.0, f_star=0.0, gap0=g0, dist0=d0,
                             witness=True, notes=note))
     return out
@@ -330,7 +335,8 @@ def _pl_ratio_estimate(problem: Any, w0: np.ndarray, alpha: float, beta: float, 
     """PL ratio |∇f(w_k)|²/(2(f(w_k) − f*)) along one GD run with η_k = 1/(alpha + beta·gap_k).
 
     A plain single-run loop used ONLY to estimate a constant that cannot be certified (the table's
-    runs are batched); returns (Estimate(min, [min, max]), steps, final w).
+    runs are batched); returns (Estimate(m, 0, m), steps, final w) with m = the minimum ratio: the
+    PL constant is at most the ratio at every point, so μ <= m; nothing certifies a lower end above 0.
     """
     from numerics.table.rows import Estimate
 
@@ -346,9 +352,10 @@ def _pl_ratio_estimate(problem: Any, w0: np.ndarray, alpha: float, beta: float, 
         ratios.append(float((g * g).sum()) / (2 * gap))
         w = (w - g / (alpha + beta * gap)).detach()
     r = np.array(ratios) if ratios else np.array([math.nan])
-    est = Estimate(float(r.min()), float(r.min()), float(r.max()),
-                   f"PL ratio |grad f|^2/(2(f - f*)) over the {len(ratios)} iterates of a warmup-family run "
-                   "from w0 (an estimate along one trajectory, not a certificate)")
+    est = Estimate(float(r.min()), 0.0, float(r.min()),
+                   f"min of the PL ratio |grad f|^2/(2(f - f*)) over the {len(ratios)} iterates of one "
+                   f"warmup-family run from w0 (max {float(r.max()):.4g}); the true mu is <= that min and only "
+                   "0 is certified below it: an upper estimate along one trajectory, not a certificate")
     return est, len(ratios), w.numpy().reshape(-1)
 
 
@@ -384,12 +391,13 @@ def _build_deep_linear(quick: bool, seed: int) -> list[Instance]:
         mu_est, n, w_end = _pl_ratio_estimate(p, w0, a * c.H0, b * c.H1, 1e-2, 2000)
         drift = balancedness_residual(unflatten_weights(torch.as_tensor(w_end), widths))
         note = (f"(H0,H1) certified only on strongly balanced weights; GD leaves that set: balancedness residual "
-                f"{bw.residual:.1e} at w0, {drift:.1e} after {n} warmup-family steps. mu is an ESTIMATE: "
+                f"{bw.residual:.1e} at w0, {drift:.1e} after {n} warmup-family steps, so H0, H1 are ESTIMATES "
+                f"along these runs (shown ~, checks using them are undecided). mu is an ESTIMATE: "
                 f"{mu_est.how}; bounds using it are labelled estimates, not theorem checks. "
                 f"{p.provenance}")
         out.append(Instance(label=f"deep_linear{widths} (MSE, balanced init)", family="deep-linear", problem=p,
                             w0=w0, H0=float(c.H0), H1=float(c.H1), mu=mu_est, theta=None, f_star=data.f_star,
-                            gap0=gap0, dist0=None, notes=note))
+                            gap0=gap0, dist0=None, notes=note, estimated=("H0", "H1")))
     return out
 
 
