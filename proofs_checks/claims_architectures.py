@@ -480,6 +480,8 @@ def _prop_d_1(p: Proof) -> None:
 def _sample_leaky(rng: np.random.Generator) -> tuple[float, float]:
     import torch
 
+    from numerics.models.leaky_relu import leaky_relu_loss
+
     d, c = int(rng.integers(1, 4)), int(rng.integers(1, 4))
     m = d + int(rng.integers(0, 3))
     X = rng.standard_normal((d, m))
@@ -492,9 +494,7 @@ def _sample_leaky(rng: np.random.Generator) -> tuple[float, float]:
     Xt, Yt = torch.tensor(X), torch.tensor(Y)
 
     def loss(th):
-        pre = th[:d] @ Xt
-        act = torch.where(pre > 0, pre, alpha * pre)
-        return 0.5 * ((th[d:].reshape(c, 1) * act.reshape(1, m) - Yt) ** 2).sum()
+        return leaky_relu_loss(th, Xt, Yt, alpha=alpha)
 
     f, hn = _dense_hessian(loss, np.concatenate([w, v]))
     h = leaky_relu_constants(alpha, float(np.linalg.norm(X, 2)), float(np.linalg.eigvalsh(X @ X.T)[0]),

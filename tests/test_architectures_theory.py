@@ -14,6 +14,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from numerics.models.leaky_relu import leaky_relu_loss
+
 from theory.architectures import (
     ACTIVATIONS,
     activation_constants,
@@ -328,9 +330,7 @@ def test_leaky_relu_bound_vs_dense_hessian(seed, logr, alpha):
     Xt, Yt = torch.tensor(X), torch.tensor(Y)
 
     def loss(th):
-        pre = th[:d] @ Xt
-        act = torch.where(pre > 0, pre, alpha * pre)
-        return 0.5 * ((th[d:].reshape(c, 1) * act.reshape(1, m) - Yt) ** 2).sum()
+        return leaky_relu_loss(th, Xt, Yt, alpha=alpha)
 
     f, hn = dense_hessian(loss, np.concatenate([w, v]))
     h = leaky_relu_constants(alpha, np.linalg.norm(X, 2), np.linalg.eigvalsh(X @ X.T)[0], np.linalg.norm(Y), 0.0)
