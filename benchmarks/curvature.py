@@ -8,7 +8,7 @@ to reach Lanczos's achieved accuracy (capped), and the HVPs Lanczos needs to rea
 Also: cost of one HVP vs one gradient on the ~1M-parameter MLP, and the dense/Lanczos crossover
 that sets AUTO_DENSE_MAX.
 
-Run: python benchmarks/curvature.py [--quick] [--compile]
+Run: python benchmarks/curvature.py [--quick] [--compile] [--hvp-only]
 """
 
 from __future__ import annotations
@@ -134,6 +134,21 @@ def compare(name, problem, ref, ref_note, power_cap, lines, max_hvps=120):
     return lan, pw
 
 
+def _min_times(fns: dict, reps: int) -> dict:
+    """Minimum over ``reps`` rounds of each callable, the order alternating between rounds
+    (robust to other users of a shared CPU and to drift)."""
+    for fn in fns.values():
+        fn()  # warm-up
+    ts: dict = {k: [] for k in fns}
+    names = list(fns)
+    for r in range(reps):
+        for k in (names if r % 2 == 0 else names[::-1]):
+            t0 = time.perf_counter()
+            fns[k]()
+            ts[k].append(time.perf_counter() - t0)
+    return {k: min(v) for k, v in ts.items()}
+
+
 def hvp_vs_grad(compile_: bool, reps: int = 7):
     model, data = mlp_ce([784, 1024, 256, 10], 256)
     X, y = data[0]
@@ -144,16 +159,30 @@ def hvp_vs_grad(compile_: bool, reps: int = 7):
     g = grad(f)
     hvp = lambda: jvp(g, (params,), (v,))[1]
     rr = lambda: grad(lambda p: sum((a * v[k]).sum() for k, a in g(p).items()))(params)
-    out = {}
-    for name, fn in (("grad", lambda: g(params)), ("hvp forward-over-reverse", hvp),
-                     ("hvp reverse-over-reverse", rr)):
-        fn()
-        ts = []
-        for _ in range(reps):  # minimum over repetitions: robust to other users of a shared CPU
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-        out[name] = min(ts)
+    # cached gradient graph: grad built once with create_graph=True, one backward per HVP
+    leaves = {k: t.clone().requires_grad_(True) for k, t in params.items()}
+    gs = torch.autograd.grad(f(leaves), list(leaves.values()), create_graph=True)
+    vs = [v[k] for k in leaves]
+    cached = lambda: torch.autograd.grad(gs, list(leaves.values()), vs, retain_graph=True)
+    # the package path (numerics.curvature.model_problem, float32, flat vectors), default mode
+    prob = model_problem(model, CE, data, dtype=torch.float32, device="cpu")
+    vflat = torch.cat([t.reshape(-1) for t in vs])
+    prob.hvp(vflat)  # warm-up; the first HVP builds the graph and cross-checks it
+    firsts = []
+    for _ in range(3):  # the first HVP of fresh problems, after warm-up
+        fresh = model_problem(model, CE, data, dtype=torch.float32, device="cpu")
+        t0 = time.perf_counter()
+        fresh.hvp(vflat)
+        firsts.append(time.perf_counter() - t0)
+    del fresh
+    first = min(firsts)
+    out = _min_times({"grad": lambda: g(params), "hvp forward-over-reverse": hvp,
+                      "hvp reverse-over-reverse": rr, "hvp cached gradient graph": cached,
+                      "package grad (FlatProblem.gradient)": prob.gradient,
+                      "package hvp (FlatProblem.hvp, default mode)": lambda: prob.hvp(vflat)}, reps)
+    out["package first hvp (graph build + cross-check)"] = first
+    out["package hvp modes"] = ", ".join(sorted(set(prob.modes)))
+    out["package graph MiB"] = f"{prob.graph_bytes / 2 ** 20:.1f}"
     if compile_:
         try:
             cg = torch.compile(lambda p: g(p))
@@ -161,16 +190,26 @@ def hvp_vs_grad(compile_: bool, reps: int = 7):
             t0 = time.perf_counter()
             cg(params), ch(params, v)
             out["compile time"] = time.perf_counter() - t0
-            for name, fn in (("grad compiled", lambda: cg(params)), ("hvp compiled", lambda: ch(params, v))):
-                ts = []
-                for _ in range(reps):
-                    t0 = time.perf_counter()
-                    fn()
-                    ts.append(time.perf_counter() - t0)
-                out[name] = min(ts)
+            out.update(_min_times({"grad compiled": lambda: cg(params), "hvp compiled": lambda: ch(params, v)},
+                                  reps))
         except Exception as err:  # report, do not fail the benchmark
             out["compile error"] = repr(err)[:120]
     return n, out
+
+
+def hvp_report(t: dict, n: int) -> list[str]:
+    lines = [f"HVP vs gradient, MLP 784-1024-256-10, n = {n:,}, 256 samples, float32, CPU "
+             f"(min of 7 runs, alternating order):"]
+    for k, v in t.items():
+        lines.append(f"- {k}: {v * 1e3:.1f} ms" if isinstance(v, float) else f"- {k}: {v}")
+    if "grad" in t:
+        g, pg = t["grad"], t["package grad (FlatProblem.gradient)"]
+        lines.append(f"- ratio hvp/grad: forward-over-reverse {t['hvp forward-over-reverse'] / g:.2f}, "
+                     f"reverse-over-reverse {t['hvp reverse-over-reverse'] / g:.2f}, "
+                     f"cached gradient graph {t['hvp cached gradient graph'] / g:.2f}; package "
+                     f"{t['package hvp (FlatProblem.hvp, default mode)'] / pg:.2f} "
+                     f"(first HVP {t['package first hvp (graph build + cross-check)'] / pg:.2f})")
+    return lines
 
 
 def crossover(lines):
@@ -194,11 +233,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="skip the ~1M model and the crossover")
     ap.add_argument("--compile", action="store_true", help="also time torch.compile'd grad/HVP")
+    ap.add_argument("--hvp-only", action="store_true",
+                    help="only the cost of one HVP vs one gradient on the ~1M-parameter MLP (seconds)")
     args = ap.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))
     lines = [f"date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.processor() or platform.machine()}, "
              f"torch {torch.__version__}, threads {torch.get_num_threads()}, CUDA {torch.cuda.is_available()}"]
     print(lines[0])
+    if args.hvp_only:
+        n, t = hvp_vs_grad(args.compile)
+        print("\n".join(hvp_report(t, n)))
+        return
     head = ("| problem | n | Lanczos HVPs (certified 1e-6) | Lanczos s | certified rel. width | Lanczos err "
             "| power HVPs (1e-3 rule) | power s | power err | Lanczos HVPs to power's err "
             "| eps = max(1e-6, ref. uncertainty) | Lanczos HVPs to err eps | power HVPs to err eps | reference |")
@@ -234,15 +279,9 @@ def main() -> None:
         big = model_problem(model, CE, data, device="cpu")
         compare("MLP 784-1024-256-10 tanh, CE (64 samples)", big, None, None, 60, lines, max_hvps=60)
         n, t = hvp_vs_grad(args.compile)
-        lines.append("")
-        lines.append(f"HVP vs gradient, MLP 784-1024-256-10, n = {n:,}, 256 samples, float32, CPU "
-                     f"(min of 7 runs):")
-        for k, v in t.items():
-            lines.append(f"- {k}: {v * 1e3:.1f} ms" if isinstance(v, float) else f"- {k}: {v}")
-        if "grad" in t:
-            lines.append(f"- ratio hvp(forward-over-reverse)/grad = {t['hvp forward-over-reverse'] / t['grad']:.2f}, "
-                         f"reverse-over-reverse/grad = {t['hvp reverse-over-reverse'] / t['grad']:.2f}")
-        print("\n".join(lines[-6:]))
+        rep = hvp_report(t, n)
+        lines += [""] + rep
+        print("\n".join(rep))
         lines.append("")
         lines.append("| n (MLP 10-h-4, CE) | dense s | Lanczos (1e-6) s |")
         lines.append("|---|---|---|")

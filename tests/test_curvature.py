@@ -328,3 +328,98 @@ def test_zero_hessian_linear_loss():
         assert r.value == r.lower == r.upper == 0.0 and r.converged
     r = hessian_spectral_norm(lambda v: 3.0 * v.sum(), w, method="eigsh", generator=gen(0))
     assert r.value == 0.0 and not r.converged            # ARPACK cannot start; reported, not raised
+
+
+# ---------------------------------------------------------------- HVP modes (cached gradient graph)
+from numerics.curvature.hvp import FlatProblem  # noqa: E402
+from numerics.curvature.model import model_problem  # noqa: E402
+
+CACHED = "reverse-over-reverse, cached graph"
+
+
+def rel(a: torch.Tensor, b: torch.Tensor) -> float:
+    return float(torch.linalg.vector_norm(a - b) / torch.linalg.vector_norm(b))
+
+
+@settings(max_examples=6, deadline=None)
+@given(widths=st.lists(st.integers(2, 6), min_size=3, max_size=4),
+       act=st.sampled_from(["tanh", "softplus", "gelu"]), seed=st.integers(0, 10_000),
+       dln=st.booleans())
+def test_hvp_modes_agree_float64(widths, act, seed, dln):
+    f, params = dln_problem(3, widths[0], seed, 1.0) if dln else mlp_problem(widths, act, seed)
+    probs = {m: FlatProblem.from_loss(f, params, hvp_mode=m)
+             for m in ("auto", "forward-over-reverse", "reverse-over-reverse")}
+    w = probs["auto"].w
+    H = torch.func.hessian(lambda u: f(probs["auto"].unflatten(u)))(w)   # independent dense reference
+    g = gen(seed)
+    for _ in range(3):                                   # several products at the same point
+        v = torch.randn(w.numel(), generator=g, dtype=F64)
+        ref = H @ v
+        for m, p in probs.items():
+            assert rel(p.hvp(v), ref) <= 1e-10, m
+    assert probs["auto"].modes == [CACHED] and probs["auto"].graph_bytes > 0
+    assert probs["auto"].hvp_count == 3
+
+
+def model_data(seed=0):
+    g = gen(seed)
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 3))
+    X, y = torch.randn(20, 5, generator=g), torch.randint(0, 3, (20,), generator=g)
+    return model, [(X[:9], y[:9]), (X[9:15], y[9:15]), (X[15:], y[15:])]
+
+
+def test_hvp_cached_model_batches_and_budget():
+    model, data = model_data()
+    ce = torch.nn.functional.cross_entropy
+    ref_p = model_problem(model, ce, data, device="cpu", hvp_mode="forward-over-reverse")
+    v = torch.randn(ref_p.n, generator=gen(3), dtype=F64)
+    ref = ref_p.hvp(v)
+    full = model_problem(model, ce, data, device="cpu")
+    assert rel(full.hvp(v), ref) <= 1e-10 and full.modes == [CACHED] * 3
+    one = model_problem(model, ce, data, device="cpu")
+    one.hvp(v)
+    sizes = [b for *_, b in one._graphs.values()]
+    budget = sizes[0] + sizes[1] // 2                    # fits the first graph only
+    part = model_problem(model, ce, data, device="cpu", graph_cache_bytes=budget)
+    assert rel(part.hvp(v), ref) <= 1e-10 and rel(part.hvp(2 * v), 2 * ref) <= 1e-10
+    assert part.modes[0] == CACHED and set(part.modes[1:]) == {"forward-over-reverse"}
+    assert 0 < part.graph_bytes <= budget
+    none = model_problem(model, ce, data, device="cpu", graph_cache_bytes=0)
+    assert rel(none.hvp(v), ref) <= 1e-10 and none.modes == ["forward-over-reverse"] * 3
+    assert none.graph_bytes == 0
+    # same spectral norm through the public API, cached (default) or not
+    a = model_hessian_norm(model, ce, data, device="cpu", method="lanczos", generator=gen(0))
+    b = model_hessian_norm(model, ce, data, device="cpu", method="lanczos", generator=gen(0),
+                           hvp_mode="forward-over-reverse")
+    assert a.value == pytest.approx(b.value, rel=1e-10) and a.converged and b.converged
+
+
+def test_hvp_cached_graph_follows_the_point_and_cross_check():
+    f, params = mlp_problem([4, 5, 3], "tanh", 1)
+    p = FlatProblem.from_loss(f, params)
+    v = torch.randn(p.n, generator=gen(2), dtype=F64)
+    p.hvp(v)
+    p.w.mul_(1.5)                                        # the point moves in place: graph rebuilt
+    fresh = FlatProblem(p.terms, p.w.clone(), p.unflatten, hvp_mode="forward-over-reverse")
+    assert rel(p.hvp(v), fresh.hvp(v)) <= 1e-10 and p.modes == [CACHED]
+    # the first cached product is cross-checked against forward-over-reverse: a disagreement
+    # (simulated by a wrong forward-over-reverse gradient) moves the term to that mode
+    q = FlatProblem.from_loss(f, params)
+    q._grads = [torch.func.grad(lambda u: 2.0 * f(q.unflatten(u)))]
+    out = q.hvp(v)
+    assert q.modes == ["forward-over-reverse"] and q.graph_bytes == 0
+    true = FlatProblem.from_loss(f, params, hvp_mode="forward-over-reverse").hvp(v)
+    assert rel(out, 2.0 * true) <= 1e-10                 # the product of the mode it moved to
+    assert rel(q.hvp(v), 2.0 * true) <= 1e-10
+
+
+def test_hvp_mode_bad_inputs():
+    f, params = mlp_problem([3, 4, 2], "tanh", 0)
+    with pytest.raises(ValueError, match="hvp_mode"):
+        FlatProblem.from_loss(f, params, hvp_mode="cached")
+    with pytest.raises(ValueError, match="graph_cache_bytes"):
+        FlatProblem.from_loss(f, params, graph_cache_bytes=-1)
+    model, data = model_data()
+    with pytest.raises(ValueError, match="hvp_mode"):
+        model_hessian_norm(model, torch.nn.functional.cross_entropy, data, hvp_mode="fast")

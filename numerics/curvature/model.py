@@ -38,7 +38,7 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
-from numerics.curvature.hvp import FlatProblem, flatten_params
+from numerics.curvature.hvp import GRAPH_CACHE_BYTES, FlatProblem, flatten_params
 from numerics.curvature.result import SpectralNormResult
 from numerics.curvature.spectral_norm import solve_problem
 from numerics.device import resolve_device
@@ -75,12 +75,15 @@ def _to(x: Any, device: torch.device, dtype: torch.dtype) -> Any:
 
 def model_problem(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], batches: Iterable[Any], *,
                   reduction: str = "mean", dtype: torch.dtype = torch.float64,
-                  device: str | torch.device | None = None) -> FlatProblem:
+                  device: str | torch.device | None = None, hvp_mode: str = "auto",
+                  graph_cache_bytes: int = GRAPH_CACHE_BYTES) -> FlatProblem:
     """The full-dataset loss of ``model`` as a :class:`FlatProblem` (parameters as a dict by name).
 
     ``batches``: a re-iterable of ``(inputs, targets)`` pairs (a list or a DataLoader; a one-shot
     iterator is materialised); ``inputs`` a tensor or a tuple of tensors passed as
-    ``model(*inputs)``.
+    ``model(*inputs)``. ``hvp_mode`` and ``graph_cache_bytes``: see
+    :class:`~numerics.curvature.hvp.FlatProblem` (default: one cached gradient graph per batch
+    while they fit in 2 GiB of saved tensors, the remaining batches forward-over-reverse).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -124,7 +127,8 @@ def model_problem(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], ba
         return f
 
     terms = [((nb / total) if reduction == "mean" else 1.0, term(x, y)) for x, y, nb in data]
-    problem = FlatProblem(terms, w, unflatten, params, name="loss(model(x), y)")
+    problem = FlatProblem(terms, w, unflatten, params, name="loss(model(x), y)", hvp_mode=hvp_mode,
+                          graph_cache_bytes=graph_cache_bytes)
     if dtype != torch.float64:  # the same loss in float64 (data cast per call), to measure rounding
         def term64(x: Any, y: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
             def f(v: torch.Tensor) -> torch.Tensor:
@@ -142,13 +146,18 @@ def model_hessian_norm(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor
                        reduction: str = "mean", method: str = "auto", tol: float = 1e-6,
                        max_hvps: int | None = None, v0: Any = None, generator: torch.Generator | None = None,
                        delta: float = 1e-3, stop: str = "bracket", dtype: torch.dtype = torch.float64,
-                       device: str | torch.device | None = None) -> SpectralNormResult:
+                       device: str | torch.device | None = None, hvp_mode: str = "auto",
+                       graph_cache_bytes: int = GRAPH_CACHE_BYTES) -> SpectralNormResult:
     """||∇²f(w)||_2 of the full-dataset loss (module docstring for f, mean vs sum).
 
     Same solver options as :func:`~numerics.curvature.hessian_spectral_norm`; ``dtype``
     (default float64) and ``device`` (default: CUDA when available, else CPU) apply to copies
     of the parameters, buffers and data. The eigenvector is a dict keyed by parameter name.
+    ``hvp_mode`` (``"auto"``, ``"forward-over-reverse"``, ``"reverse-over-reverse"``) and
+    ``graph_cache_bytes``: how HVPs are computed and the memory the cached gradient graphs may
+    hold (:mod:`numerics.curvature.hvp`); every mode gives the exact H v up to rounding.
     """
-    problem = model_problem(model, loss, batches, reduction=reduction, dtype=dtype, device=device)
+    problem = model_problem(model, loss, batches, reduction=reduction, dtype=dtype, device=device,
+                            hvp_mode=hvp_mode, graph_cache_bytes=graph_cache_bytes)
     return solve_problem(problem, method=method, tol=tol, max_hvps=max_hvps, v0=v0,
                          generator=generator, delta=delta, stop=stop)

@@ -7,7 +7,7 @@ Methods
 -------
 * ``"dense"``: the full Hessian (vmap of exact HVPs) + eigh in float64; exact reference,
   deterministic bracket.
-* ``"lanczos"``: exact HVPs (forward-over-reverse), full reorthogonalisation, both spectrum ends;
+* ``"lanczos"``: exact HVPs (by default one backward through a cached gradient graph per product, cross-checked against forward-over-reverse; see numerics.curvature.hvp), full reorthogonalisation, both spectrum ends;
   ``lower`` is deterministic (||H y|| for a unit y), ``upper`` holds with probability
   >= 1 - ``delta`` over the Gaussian start drawn from ``generator`` (also with a warm start ``v0``,
   which is perturbed; see :mod:`numerics.curvature.certificate`). Stops when the bracket's
