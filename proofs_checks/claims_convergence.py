@@ -521,16 +521,16 @@ def _thm41_12(p: Proof) -> None:
 @claim("Claim fixed vs adaptive ratio",
        "PL, x = H1Δ0/H0 → ∞, η̄ = η_cosh (the smaller witness asymptotically): (i) ε → 0: log(1/ε)-coefficient "
        "ratio R = [(1−μη̄)/(2μη̄)]/[20H0/μ] with R·log(2x)/x → 1/80 (fixed step pays H1Δ0 multiplicatively); "
-       "(ii) ε fixed: [log(Δ0/ε)/(2μη̄)]/[40H1Δ0/μ] = log(Δ0/ε)/(80H1Δ0η̄) ~ log(Δ0/ε)/(160 log 2x)")
+       "(ii) ε fixed: [log(Δ0/ε)(1−μη̄)/(2μη̄)]/[40H1Δ0/μ] ~ log(Δ0/ε)/(160 log 2x) (corrected Thm 4.1(3))")
 def _ratio(p: Proof) -> None:
     x = sp.Symbol("x", positive=True)
     eta_c = 2 * sp.acosh(1 + x) / (H0 * sp.sqrt((1 + x) ** 2 - 1))  # η_cosh with H1Δ0 = xH0
     R = (1 - mu * eta_c) / (40 * H0 * eta_c)
     lim = sp.limit(R * sp.log(2 * x) / x, x, sp.oo)
     p.identity(lim, sp.Rational(1, 80), "lim R·log(2x)/x = 1/80 (so R → ∞)")
-    # fixed ε: L/U → log(Δ0/ε)/(80·H1Δ0·η̄), with η̄ <= η_c: >= log(Δ0/ε)/(160 log(2x)) asymptotically
-    lim2 = sp.limit(1 / (80 * x * H0 * eta_c) * sp.log(2 * x), x, sp.oo)
-    p.identity(lim2, sp.Rational(1, 160), "fixed ε: log(2x)/(80·H1Δ0·η_c) → 1/160 (H1Δ0 = xH0)")
+    # fixed ε: corrected lower bound log(Δ0/ε)(1−μη̄)/(2μη̄) over phase 1 of Thm 4.3, 40H1Δ0/μ, with η̄ = η_c
+    lim2 = sp.limit((1 - mu * eta_c) / (80 * x * H0 * eta_c) * sp.log(2 * x), x, sp.oo)
+    p.identity(lim2, sp.Rational(1, 160), "fixed ε: (1−μη_c)·log(2x)/(80·H1Δ0·η_c) → 1/160 (H1Δ0 = xH0)")
     v = sp.Symbol("v", nonnegative=True)  # H0/μ = 1 + v >= 1
     p.fact("1 − log 2 > 0", bool((1 - sp.log(2)).is_positive), method="symbolic")
     p.nonneg(sp.log(1 + v), "(1 + log(H1Δ0/μ)) − log(2H1Δ0/H0) = 1 − log 2 + log(H0/μ) > 0 for μ <= H0: "

@@ -1,5 +1,7 @@
 """`warmup-theory verify` end to end: every claim runs, none fails, the required ids are present."""
 
+import contextlib
+import io
 import json
 
 import pytest
@@ -22,10 +24,7 @@ REQUIRED = {
 
 
 @pytest.fixture(scope="module")
-def verify_json(capsys_module=None):
-    import contextlib
-    import io
-
+def verify_json():
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         rc = main(["verify", "--json"])
