@@ -22,7 +22,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 def main(argv: list[str] | None = None) -> int:
     import torch
 
-    from numerics.check import DeepLinearCase, TwoLayerCase, check_proposition
+    from warmup_theory.numerics.search import DeepLinearCase, TwoLayerCase, check_proposition
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--budget", default="default")

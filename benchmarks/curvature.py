@@ -21,10 +21,10 @@ import torch
 from torch import nn
 from torch.func import functional_call, grad, jvp
 
-from numerics.curvature.lanczos import lanczos_norm
-from numerics.curvature.model import model_problem
-from numerics.curvature.power import power_norm
-from numerics.curvature.spectral_norm import solve_problem
+from warmup_theory.numerics.curvature.lanczos import lanczos_norm
+from warmup_theory.numerics.curvature.model import model_problem
+from warmup_theory.numerics.curvature.power import power_norm
+from warmup_theory.numerics.curvature.spectral_norm import solve_problem
 
 F64 = torch.float64
 CE = nn.functional.cross_entropy
@@ -49,7 +49,7 @@ def balanced_dln(depth: int = 4, d: int = 10, m: int = 50, seed: int = 0):
         for i in range(1, depth):
             P = p[f"W{i}"] @ P
         return ((P @ X - Y) ** 2).sum() / m
-    from numerics.curvature.hvp import FlatProblem
+    from warmup_theory.numerics.curvature.hvp import FlatProblem
     return FlatProblem.from_loss(f, params)
 
 
@@ -164,7 +164,7 @@ def hvp_vs_grad(compile_: bool, reps: int = 7):
     gs = torch.autograd.grad(f(leaves), list(leaves.values()), create_graph=True)
     vs = [v[k] for k in leaves]
     cached = lambda: torch.autograd.grad(gs, list(leaves.values()), vs, retain_graph=True)
-    # the package path (numerics.curvature.model_problem, float32, flat vectors), default mode
+    # the package path (warmup_theory.numerics.curvature.model_problem, float32, flat vectors), default mode
     prob = model_problem(model, CE, data, dtype=torch.float32, device="cpu")
     vflat = torch.cat([t.reshape(-1) for t in vs])
     prob.hvp(vflat)  # warm-up; the first HVP builds the graph and cross-checks it
@@ -252,7 +252,7 @@ def main() -> None:
     lines += [head, "|" + "---|" * 14]
 
     dln = balanced_dln()
-    from numerics.curvature.dense import dense_norm
+    from warmup_theory.numerics.curvature.dense import dense_norm
     d = dense_norm(dln.dense)
     compare("balanced deep linear (l=4, d=10, MSE)", dln, d["value"], ("dense float64", 1e-13), 2000, lines)
 

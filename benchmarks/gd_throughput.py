@@ -1,4 +1,4 @@
-"""GD throughput: the batched engine (numerics.gd.run_gd) vs plain per-run Python loops.
+"""GD throughput: the batched engine (warmup_theory.numerics.gd.run_gd) vs plain per-run Python loops.
 
 Throughput = (GD iterations × runs) / wall-clock second.  Problem: the cosh extremal function
 (H0, H1) = (1, 1) with the warm-up step of Eq. (1); starts spread over |w0| <= 5; every run does exactly
@@ -32,8 +32,8 @@ import time
 import numpy as np
 import torch
 
-from numerics.gd import resolve_device, run_gd
-from numerics.problems import cosh_problem
+from warmup_theory.numerics.gd import resolve_device, run_gd
+from warmup_theory.numerics.problems import cosh_problem
 
 
 def _starts(n: int) -> np.ndarray:

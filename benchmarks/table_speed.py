@@ -1,5 +1,5 @@
 """Speed of `warmup-theory table`: end-to-end wall time (--quick and default) and GD throughput,
-batched (one tensor program, numerics.gd.run_gd) vs a plain per-run Python loop on the same runs.
+batched (one tensor program, warmup_theory.numerics.gd.run_gd) vs a plain per-run Python loop on the same runs.
 
     python benchmarks/table_speed.py            # quick + default + throughput
     python benchmarks/table_speed.py --no-default
@@ -24,7 +24,7 @@ import torch
 
 
 def end_to_end(args: list[str]) -> tuple[float, float, int]:
-    from numerics.cli import main
+    from warmup_theory.cli import main
 
     with tempfile.TemporaryDirectory() as d:
         so, se = io.StringIO(), io.StringIO()
@@ -36,8 +36,8 @@ def end_to_end(args: list[str]) -> tuple[float, float, int]:
 
 def throughput(n_runs: int = 64, iters: int = 400, loop_runs: int = 8) -> dict[str, float]:
     """Run-iterations per second: batched engine vs per-run loop (cosh(1,1), fixed steps, no early stop)."""
-    from numerics.gd import run_gd
-    from numerics.problems import cosh_problem
+    from warmup_theory.numerics.gd import run_gd
+    from warmup_theory.numerics.problems import cosh_problem
 
     p = cosh_problem(1.0, 1.0)
     w0 = np.linspace(0.5, 3.0, n_runs).reshape(-1, 1)
@@ -69,9 +69,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-default", action="store_true")
     a = ap.parse_args()
-    import numerics
+    import warmup_theory.numerics
 
-    print(f"warmup-theory {numerics.__version__}, torch {torch.__version__}, threads {torch.get_num_threads()}, "
+    print(f"warmup-theory {warmup_theory.numerics.__version__}, torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.2f} (shared machine)")
     tp = throughput()
     print(f"GD throughput (cosh, {tp['n_runs']} runs x {tp['iters']} iterations): batched "

@@ -9,7 +9,7 @@ import os
 import platform
 import time
 
-from proofs_checks.framework import registry, run_claim
+from warmup_theory.proofs_checks.framework import registry, run_claim
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ Semantics (per run):
   gap_k > eps for every k <= max_iter (at most ``max_iter`` steps are taken).
   A run's status is a result, never an exception.
 * ``gap_increased`` / ``first_increase``: class-stability monitor (see
-  ``theory.bounds_steps``: a step is class-stable when it never increases the gap,
+  ``warmup_theory.theory.bounds.steps``: a step is class-stable when it never increases the gap,
   Δ_{k+1} <= Δ_k, and every proven schedule relies on that descent).  For every step
   the run took (k < ``stopped_at``) the engine tests, on the device and with one
   comparison per run and step,
@@ -57,7 +57,7 @@ Semantics (per run):
   when fewer than half remain, and the loop ends when no run is active.
 
 >>> import numpy as np
->>> from numerics.problems import cosh_problem
+>>> from warmup_theory.numerics.problems import cosh_problem
 >>> p = cosh_problem(1.0, 1.0)
 >>> s = Schedule.warmup(p.H0, p.H1)
 >>> r = run_gd(p, np.array([[3.0], [0.0], [40.0]]), [s.alpha, s.alpha, 1e-3], [s.beta, s.beta, 0.0],
@@ -81,7 +81,7 @@ from typing import Any, Sequence
 import numpy as np
 import torch
 
-from theory._checks import check_scalar
+from warmup_theory.theory.validate import check_scalar
 
 __all__ = ["Schedule", "GDBatchResult", "run_gd", "stack_schedules", "resolve_device", "STATUSES"]
 
@@ -90,14 +90,14 @@ _ACTIVE, _CONV, _DIV, _MAXIT = 0, 1, 2, 3
 
 
 def resolve_device(device: Any = None) -> torch.device:
-    """``device`` as a ``torch.device`` (validated by ``numerics.device.resolve_device`` when
+    """``device`` as a ``torch.device`` (validated by ``warmup_theory.numerics.device.resolve_device`` when
     that module exists); ``None`` → CUDA when available, else CPU.
 
     >>> resolve_device("cpu")
     device(type='cpu')
     """
     try:  # the shared helper, when present
-        from numerics.device import resolve_device as _shared  # type: ignore
+        from warmup_theory.numerics.device import resolve_device as _shared  # type: ignore
     except ImportError:
         _shared = None
     if _shared is not None:
@@ -369,7 +369,7 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
            increase_atol: float | None = None) -> GDBatchResult:
     """Run B gradient-descent runs with steps η_k = 1/(alpha + beta·(f(w_k) − f*)) at once.
 
-    problem: a :class:`numerics.problems.Problem` (``dim``, ``f`` on [B, d] → [B],
+    problem: a :class:`warmup_theory.numerics.problems.Problem` (``dim``, ``f`` on [B, d] → [B],
     ``f_star``; optional per-run parameters ``run_params`` with ``fn``, then B must
     equal ``problem.batch``).  w0: [B, d] (or [B] when d = 1).  alpha, beta: scalars
     or [B], finite, >= 0.  eps > 0.  ``sync_every``: how often (in iterations) the
@@ -382,7 +382,7 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
 
     Returns a :class:`GDBatchResult`; see the module docstring for the semantics.
 
-    >>> from numerics.problems import quadratic_problem
+    >>> from warmup_theory.numerics.problems import quadratic_problem
     >>> p = quadratic_problem([1.0, 4.0])
     >>> r = run_gd(p, [[1.0, 1.0]], 4.0, 0.0, eps=1e-8, device="cpu")   # η = 1/alpha = 1/L
     >>> r.status, int(r.iterations[0])     # gap_k = ½·(3/4)^{2k}: first k with gap <= 1e-8 is 31

@@ -28,7 +28,7 @@ sampled, on a model, or a hand argument),
 fails, or a printed form without a witness).
 
 >>> import sympy as sp
->>> from proofs_checks.framework import Proof
+>>> from warmup_theory.proofs_checks.framework import Proof
 >>> x = sp.Symbol("x", real=True)
 >>> p = Proof()
 >>> p.nonneg((x - 1) ** 2, "square is non-negative")
@@ -293,15 +293,15 @@ def claim(id: str, statement: str, *, printed: bool = False) -> Callable[[Callab
 
 
 def registry() -> dict[str, Claim]:
-    """All claims, after importing every ``proofs_checks.claims_*`` module."""
+    """All claims, after importing every module of ``warmup_theory.proofs_checks.claims``."""
     import importlib
     import pkgutil
 
-    import proofs_checks
+    from warmup_theory.proofs_checks import claims
 
-    for info in sorted(pkgutil.iter_modules(proofs_checks.__path__), key=lambda m: m.name):
-        if info.name.startswith("claims_"):
-            importlib.import_module(f"proofs_checks.{info.name}")
+    for info in sorted(pkgutil.iter_modules(claims.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{claims.__name__}.{info.name}")
     return dict(_REGISTRY)
 
 

@@ -1,4 +1,4 @@
-"""Tests for theory.architectures: hand computations, bad inputs, activation constants
+"""Tests for warmup_theory.theory.architectures: hand computations, bad inputs, activation constants
 against an independent mpmath grid, and the bounds against dense float64 Hessians
 (torch autograd) of random tiny instances."""
 
@@ -14,9 +14,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.models.leaky_relu import leaky_relu_loss
+from warmup_theory.numerics.models.leaky_relu import leaky_relu_loss
 
-from theory.architectures import (
+from warmup_theory.theory.architectures import (
     ACTIVATIONS,
     activation_constants,
     attention_constants,
@@ -31,7 +31,7 @@ from theory.architectures import (
     two_layer_ce_constants,
     two_layer_ce_printed_witness,
 )
-from theory.hsmooth import HSmooth
+from warmup_theory.theory.hsmooth import HSmooth
 
 S = sp.Symbol("s", real=True)
 

@@ -1,4 +1,4 @@
-"""theory.bounds / hard_functions / regime: edge cases, monotonicity, float-vs-sympy, witnesses, bad input.
+"""warmup_theory.theory.bounds / hard_functions / regime: edge cases, monotonicity, float-vs-sympy, witnesses, bad input.
 
 Reference values come from independent routes: hand-evaluated closed forms (math.log), float64 GD runs
 on the 1-D members, and the exact geometric count on the quadratic.
@@ -13,9 +13,9 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theory import bounds as B
-from theory.hard_functions import cosh_function, cosh_start, pl_hard_function, pl_hard_numeric, pl_hard_start
-from theory.regime import pl_crossover_log10_eps, regime_map
+from warmup_theory.theory import bounds as B
+from warmup_theory.theory.hard_functions import cosh_function, cosh_start, pl_hard_function, pl_hard_numeric, pl_hard_start
+from warmup_theory.theory.regime import pl_crossover_log10_eps, regime_map
 
 pos = st.floats(0.05, 5.0)
 gaps = st.floats(1e-3, 1e3)

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from numerics.cli import main
-from numerics.commands.bounds import THEOREMS, evaluate
+from warmup_theory.cli import main
+from warmup_theory.cli.bounds import THEOREMS, evaluate
 
 PL = ["--H0", "1", "--H1", "1", "--mu", "0.5", "--gap0", "10", "--eps", "1e-3"]
 

@@ -1,4 +1,4 @@
-"""Tests of theory.certify against HAND-DERIVED frontiers (theory.gallery) and independent
+"""Tests of warmup_theory.theory.certify against HAND-DERIVED frontiers (warmup_theory.theory.gallery) and independent
 numerics (mpmath root-finding / dense float64 grids), never against certify's own output."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theory.certify import Answer, Bracket, certify
-from theory.gallery import GALLERY, w, x, y
+from warmup_theory.theory.certify import Answer, Bracket, certify
+from warmup_theory.theory.gallery import GALLERY, w, x, y
 
 mp.mp.dps = 30
 

@@ -13,16 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.func import hessian
 
-import numerics.check as chk
-from numerics.check import (
+import warmup_theory.numerics.search as chk
+from warmup_theory.numerics.search import (
     AttentionCase,
     DeepLinearCase,
     TwoLayerCase,
     aggregate_ratios,
     check_proposition,
 )
-from numerics.models.deep_linear import deep_linear_loss
-from numerics.models.two_layer import one_unit_f_star_bracket, sine_activation, two_layer_ce_loss
+from warmup_theory.numerics.models.deep_linear import deep_linear_loss
+from warmup_theory.numerics.models.two_layer import one_unit_f_star_bracket, sine_activation, two_layer_ce_loss
 
 
 @pytest.mark.parametrize("prop", ["3.2", "3.3", "D.1", "3.4"])
@@ -55,7 +55,7 @@ def test_printed_prop_3_2_defect_found_and_rechecked():
 
 
 def test_printed_eq31_violation_found_and_rechecked():
-    from theory.architectures import two_layer_ce_constants
+    from warmup_theory.theory.architectures import two_layer_ce_constants
 
     r = check_proposition("3.3-printed", budget="tiny", seed=0)
     assert r.violated and r.witness_confirmed
@@ -146,7 +146,7 @@ def test_some_nan_counted_and_skipped(monkeypatch):
 
 
 def test_zero_bound_infinite_ratio_is_a_violation(monkeypatch):
-    import theory.architectures as ta
+    import warmup_theory.theory.architectures as ta
 
     zero = lambda *a, **kw: type("C", (), {"H0": 0.0, "H1": 0.0})()  # noqa: E731  (bound 0)
     monkeypatch.setattr(ta, "leaky_relu_constants", zero)

@@ -1,4 +1,4 @@
-"""proofs_checks.claims_bounds_extra and the gap0 = 0 edge of the step-size brackets.
+"""warmup_theory.proofs_checks.claims.bounds_extra and the gap0 = 0 edge of the step-size brackets.
 
 References: float64 GD runs on the 1-D members (observed counts, independent of the bound formulas), the
 calculators' sympy path evaluated at exact eps = exp(−λ) far below the float range, closed forms evaluated
@@ -15,10 +15,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import proofs_checks.claims_bounds_extra as cb
-from proofs_checks.framework import Claim, run_claim
-from theory import bounds as B
-from theory import regime as R
+import warmup_theory.proofs_checks.claims.bounds_extra as cb
+from warmup_theory.proofs_checks.framework import Claim, run_claim
+from warmup_theory.theory import bounds as B
+from warmup_theory.theory import regime as R
 
 CLAIMS = tuple(Claim(i, "", fn) for i, fn in zip(cb._IDS, cb._CLAIM_FNS))
 
@@ -32,7 +32,7 @@ def _failed_checks(claim_id: str) -> list[str]:
 
 # ------------------------------------------------------------------ registration and verdicts
 def test_ids_registered() -> None:
-    from proofs_checks.framework import _REGISTRY
+    from warmup_theory.proofs_checks.framework import _REGISTRY
 
     assert all(_REGISTRY[i].proof is fn and not _REGISTRY[i].printed for i, fn in zip(cb._IDS, cb._CLAIM_FNS))
 
@@ -186,7 +186,7 @@ def test_step_upper_gap0_zero_float() -> None:
 
 def test_step_upper_gap0_zero_gd() -> None:
     # a start with gap 0 is a minimiser: GD with any step stays there (cosh and hard members)
-    from theory.hard_functions import cosh_start, pl_hard_numeric, pl_hard_start
+    from warmup_theory.theory.hard_functions import cosh_start, pl_hard_numeric, pl_hard_start
 
     f, df = pl_hard_numeric(1.0, 0.5)
     for w0, grad in ((pl_hard_start(1.0, 0.5, 0.0), df), (cosh_start(1.0, 1.0, 0.0), lambda w: math.sinh(w))):

@@ -1,4 +1,4 @@
-"""proofs_checks.claims_curvature: the Lanczos bracket claims, and that their checks can fail.
+"""warmup_theory.proofs_checks.claims.curvature: the Lanczos bracket claims, and that their checks can fail.
 
 References: numpy/torch eigvalsh in float64 (independent of the Lanczos code), the exact overlap
 |<v, u_*>| from a dense eigendecomposition, and the start vector rebuilt from the generator seed.
@@ -15,10 +15,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import numerics.curvature.lanczos as lanczos_mod
-import proofs_checks.claims_curvature as cc
-from numerics.curvature.certificate import lanczos_upper_bound, start_vector
-from proofs_checks.framework import Claim, run_claim
+import warmup_theory.numerics.curvature.lanczos as lanczos_mod
+import warmup_theory.proofs_checks.claims.curvature as cc
+from warmup_theory.numerics.curvature.certificate import lanczos_upper_bound, start_vector
+from warmup_theory.proofs_checks.framework import Claim, run_claim
 
 IDS = ("Lemma Lanczos lower bound", "Lemma quadrature certificate")
 # built directly (registry() would import every claims module); ids checked in test_ids_registered
@@ -26,7 +26,7 @@ CLAIMS = tuple(Claim(i, "", fn) for i, fn in zip(IDS, cc._CLAIM_FNS))
 
 
 def test_ids_registered() -> None:
-    from proofs_checks.framework import _REGISTRY
+    from warmup_theory.proofs_checks.framework import _REGISTRY
 
     assert all(_REGISTRY[i].proof is fn for i, fn in zip(IDS, cc._CLAIM_FNS))
 

@@ -1,6 +1,6 @@
-"""theory.closure on random compositions of gallery functions, and the gallery itself.
+"""warmup_theory.theory.closure on random compositions of gallery functions, and the gallery itself.
 
-The gallery (proofs_checks.claims_smoothness) carries hand-derived constants; here it
+The gallery (warmup_theory.proofs_checks.claims.smoothness) carries hand-derived constants; here it
 is validated independently first: closed-form derivatives against central finite
 differences of the function values, the curvature bound on dense grids, and f*
 against scipy minimisation / limits.  Then every closure rule is checked by
@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize, minimize_scalar
 
-from proofs_checks.claims_smoothness import Member, hess_norm, member_1d, random_member, random_profile
-from theory import closure
-from theory.hsmooth import HSmooth
+from warmup_theory.proofs_checks.claims.smoothness import Member, hess_norm, member_1d, random_member, random_profile
+from warmup_theory.theory import closure
+from warmup_theory.theory.hsmooth import HSmooth
 
 KINDS = ("quad", "exp", "logistic", "cosh", "quartic", "logcosh")
 seeds = st.integers(0, 2**32 - 1)
@@ -291,7 +291,7 @@ def test_member_helper_is_consistent():
 
 
 def test_sum_claims_verdicts():
-    from proofs_checks.framework import registry, run_claim
+    from warmup_theory.proofs_checks.framework import registry, run_claim
 
     reg = registry()
     assert run_claim(reg["Prop B.2"]).verdict == "proved"

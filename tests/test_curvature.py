@@ -9,13 +9,13 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.curvature import (
+from warmup_theory.numerics.curvature import (
     SpectralNormResult,
     hessian_spectral_norm,
     model_hessian_norm,
 )
-from numerics.curvature.certificate import lanczos_upper_bound
-from numerics.device import default_device, resolve_device
+from warmup_theory.numerics.curvature.certificate import lanczos_upper_bound
+from warmup_theory.numerics.device import default_device, resolve_device
 
 F64 = torch.float64
 
@@ -331,8 +331,8 @@ def test_zero_hessian_linear_loss():
 
 
 # ---------------------------------------------------------------- HVP modes (cached gradient graph)
-from numerics.curvature.hvp import FlatProblem  # noqa: E402
-from numerics.curvature.model import model_problem  # noqa: E402
+from warmup_theory.numerics.curvature.hvp import FlatProblem  # noqa: E402
+from warmup_theory.numerics.curvature.model import model_problem  # noqa: E402
 
 CACHED = "reverse-over-reverse, cached graph"
 

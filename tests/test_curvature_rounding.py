@@ -14,10 +14,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.curvature import hessian_spectral_norm, model_hessian_norm
-from numerics.curvature.lanczos import lanczos_norm
-from numerics.curvature.scaling import safe_norm
-from numerics.curvature.spectral_norm import APRIORI_ROUNDING_ULPS, TOL_FLOOR_ULPS
+from warmup_theory.numerics.curvature import hessian_spectral_norm, model_hessian_norm
+from warmup_theory.numerics.curvature.lanczos import lanczos_norm
+from warmup_theory.numerics.curvature.scaling import safe_norm
+from warmup_theory.numerics.curvature.spectral_norm import APRIORI_ROUNDING_ULPS, TOL_FLOOR_ULPS
 
 F64 = torch.float64
 # spectrum of the reviewer's reproducer: 499 points in [-1, 1] and an outlier 1.2 (norm 1.2)

@@ -8,7 +8,7 @@ import math
 import pytest
 import torch
 
-from numerics.curvature import (
+from warmup_theory.numerics.curvature import (
     CurvatureTracker,
     consecutive_batch_secant,
     directional_curvature,

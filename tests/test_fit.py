@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.fit import fit_h0_h1
+from warmup_theory.numerics.fit import fit_h0_h1
 
 
 @settings(max_examples=40, deadline=None)
@@ -117,7 +117,7 @@ def test_fit_errors():
 
 
 def test_cli_curvature_writes_figure(tmp_path, capsys):
-    from numerics.cli import main
+    from warmup_theory.cli import main
 
     assert main(["curvature", "--model", "deep-linear", "--steps", "4", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -137,7 +137,7 @@ def test_cli_curvature_writes_figure(tmp_path, capsys):
 ])
 def test_cli_curvature_usage_errors(argv, msg, capsys, tmp_path):
     """Bad arguments: a one-line message on stderr and exit status 2, no traceback."""
-    from numerics.cli import main
+    from warmup_theory.cli import main
 
     assert main(argv + ["--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err

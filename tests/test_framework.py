@@ -2,7 +2,7 @@
 
 import sympy as sp
 
-from proofs_checks.framework import Claim, Proof, prove_nonneg, run_claim
+from warmup_theory.proofs_checks.framework import Claim, Proof, prove_nonneg, run_claim
 
 
 def _claim(fn, printed=False):
@@ -89,7 +89,7 @@ def test_cited_standard_keeps_proved_hand_argument_caps_at_holds():
 
 
 def test_uses_carries_the_dependency_verdict():
-    from proofs_checks.framework import _DEPENDENCY_CACHE
+    from warmup_theory.proofs_checks.framework import _DEPENDENCY_CACHE
 
     _DEPENDENCY_CACHE.update({"dep-proved": "proved", "dep-holds": "holds", "dep-failed": "failed"})
 

@@ -1,4 +1,4 @@
-"""Semantics of the batched GD engine (numerics/gd.py) and the problem catalogue (numerics/problems.py).
+"""Semantics of the batched GD engine (numerics/gd.py) and the problem catalogue (numerics/problems/).
 
 Reference: a plain per-run Python loop whose f and ∇f come from the problem's sympy expression
 (sympy differentiation + numpy), independent of torch autograd and of the batching/masking code.
@@ -14,8 +14,8 @@ import sympy as sp
 import torch
 from hypothesis import given, settings, strategies as st
 
-from numerics.gd import GDBatchResult, Schedule, run_gd, stack_schedules
-from numerics.problems import (
+from warmup_theory.numerics.gd import GDBatchResult, Schedule, run_gd, stack_schedules
+from warmup_theory.numerics.problems import (
     Problem,
     cosh_problem,
     pl_hard_problem,
@@ -421,7 +421,7 @@ def test_warmup_never_sets_the_flag_on_the_pl_hard_function_and_class_members():
 
 
 def test_monitor_tolerance_absorbs_iterate_rounding_but_a_zero_tolerance_does_not():
-    # documented witnesses (numerics.gd docstring): Eq. (1) run to eps = 1e-300 on rank-deficient members
+    # documented witnesses (warmup_theory.numerics.gd docstring): Eq. (1) run to eps = 1e-300 on rank-deficient members
     # stalls at gap ≈ 1e-28 where rounding of w_k wobbles the gap upwards by up to 2.6 %
     rows = [2, 8, 15, 20, 39, 54, 60]
     W0 = (np.random.default_rng(4).standard_normal((100, 4)) * 3)[rows]

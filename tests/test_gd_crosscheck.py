@@ -1,8 +1,8 @@
-"""Issue 3 cross-checks: float64 GD runs (numerics.gd) against the proven bounds (theory.bounds).
+"""Issue 3 cross-checks: float64 GD runs (warmup_theory.numerics.gd) against the proven bounds (warmup_theory.theory.bounds).
 
 * observed iterations <= every upper bound (Thm 4.3 corrected, the toolkit's Thm 4.2, the fixed-step upper
   bounds) and <= the recursion bounds, which sit below the closed forms;
-* the lower-bound witness that theory.bounds names needs >= the lower bound (Thm 4.1(3) corrected, 4.1(1–2));
+* the lower-bound witness that warmup_theory.theory.bounds names needs >= the lower bound (Thm 4.1(3) corrected, 4.1(1–2));
 * the class-stable fixed step 2/(H0 + H1·gap0) never diverges (and the gap never increases) on members of
   the class, while a step just above η̄ increases the gap on one of theory's witnesses;
 * the checks have teeth: halved upper bounds / doubled lower bounds ARE violated on these same runs.
@@ -20,10 +20,10 @@ import sympy as sp
 import torch
 from hypothesis import assume, given, settings, strategies as st
 
-bounds = pytest.importorskip("theory.bounds")
+bounds = pytest.importorskip("warmup_theory.theory.bounds")
 
-from numerics.gd import run_gd  # noqa: E402
-from numerics.problems import (  # noqa: E402
+from warmup_theory.numerics.gd import run_gd  # noqa: E402
+from warmup_theory.numerics.problems import (  # noqa: E402
     Problem,
     cosh_problem,
     pl_hard_problem,
@@ -199,7 +199,7 @@ def test_pl_upper_bounds_on_gallery(name, H1):
 @given(seed=st.integers(0, 2**16), frac=st.floats(0.5, 1.0))
 def test_class_stable_fixed_step_never_diverges(seed, frac):
     """η = frac · 2/(H0 + H1·gap0) (pl_fixed_step = aiming_fixed_step) on every family: no run diverges and
-    the gap never increases (the definition of class-stable in theory.bounds_steps)."""
+    the gap never increases (the definition of class-stable in warmup_theory.theory.bounds.steps)."""
     rng = np.random.default_rng(seed)
     probs = [cosh_problem(rng.uniform(0.2, 4), rng.uniform(0.05, 4)),
              pl_hard_problem(2.0, rng.uniform(0.05, 4), rng.uniform(0.1, 2.0)),
@@ -227,7 +227,7 @@ def test_class_stable_fixed_step_never_diverges(seed, frac):
 def test_step_above_eta_bar_is_not_class_stable(h0, h1, x, log_gap):
     """Just above η̄ = pl_fixed_step_upper, GD increases the gap on the cosh function or the hard function
     started at gap gap0 (cosh_start / pl_hard_start): no larger step is class-stable."""
-    from theory.hard_functions import cosh_start, pl_hard_start
+    from warmup_theory.theory.hard_functions import cosh_start, pl_hard_start
 
     mu = h0 * x
     gap0 = 10.0**log_gap
@@ -282,7 +282,7 @@ def test_aiming_lower_bound_witness(h0, h1, log_gap, log_d, log_eps):
     gap0, d0, eps = 10.0**log_gap, 10.0**log_d, 10.0**log_eps
     lower = bounds.aiming_fixed_lower_iterations(h0, h1, 1.0, gap0, d0, eps)
     assume(lower <= BUDGET)                                    # compute budget only
-    lam = min(h0, 2 * gap0 / d0**2, 2 * math.e * eps / d0**2)   # the member named in theory.bounds_aiming
+    lam = min(h0, 2 * gap0 / d0**2, 2 * math.e * eps / d0**2)   # the member named in warmup_theory.theory.bounds.aiming
     eta_bar = bounds.aiming_fixed_step_upper(h0, h1, 1.0, gap0)
     p = quadratic_problem([lam], H1=h1)
     r = run_gd(p, [[d0], [d0]], [1.0 / eta_bar, 2.0 / eta_bar], 0.0, eps=eps, max_iter=int(lower) + 10,

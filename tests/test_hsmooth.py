@@ -3,8 +3,8 @@ import math
 import pytest
 import sympy as sp
 
-from theory import HSmooth
-from theory._checks import check_scalar
+from warmup_theory.theory import HSmooth
+from warmup_theory.theory.validate import check_scalar
 
 
 @pytest.mark.parametrize("h0,h1,name", [(-1.0, 0.0, "H0"), (0.0, -1e-9, "H1"), (math.nan, 1.0, "H0"),

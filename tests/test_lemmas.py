@@ -1,4 +1,4 @@
-"""theory.lemmas: gradient bound, comparison descent bound, safe step — against exact evaluation.
+"""warmup_theory.theory.lemmas: gradient bound, comparison descent bound, safe step — against exact evaluation.
 
 References are independent of the formulas under test: the cosh function evaluated
 directly (closed form and central finite differences), mpmath at 50 digits for the
@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
-from proofs_checks.claims_smoothness import random_member
-from theory.lemmas import descent_bound, gradient_norm_bound, quadratic_descent_bound, safe_step_max
+from warmup_theory.proofs_checks.claims.smoothness import random_member
+from warmup_theory.theory.lemmas import descent_bound, gradient_norm_bound, quadratic_descent_bound, safe_step_max
 
 pos = st.floats(0.05, 5.0)
 

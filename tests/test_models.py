@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 from torch.func import hessian
 
-from numerics.models.attention import attention_loss, attention_loss_batched, attention_prediction, icl_prompts
-from numerics.models.data import rank_constrained_least_squares, regression_data
-from numerics.models.deep_linear import (
+from warmup_theory.numerics.models.attention import attention_loss, attention_loss_batched, attention_prediction, icl_prompts
+from warmup_theory.numerics.models.data import rank_constrained_least_squares, regression_data
+from warmup_theory.numerics.models.deep_linear import (
     balanced_deep_linear,
     balanced_from_free,
     balanced_from_free_batched,
@@ -28,13 +28,13 @@ from numerics.models.deep_linear import (
     n_params,
     unflatten_weights,
 )
-from numerics.models.leaky_relu import (
+from warmup_theory.numerics.models.leaky_relu import (
     leaky_relu_balanced_point,
     leaky_relu_f_star_estimate,
     leaky_relu_loss,
     leaky_relu_loss_batched,
 )
-from numerics.models.two_layer import (
+from warmup_theory.numerics.models.two_layer import (
     one_unit_f_star_bracket,
     sine_activation,
     two_layer_ce_loss,
@@ -197,7 +197,7 @@ def test_leaky_relu_models():
 def test_attention_matches_theory_definition():
     import sympy as sp
 
-    from theory.architectures import attention_prediction as theory_pred
+    from warmup_theory.theory.architectures import attention_prediction as theory_pred
 
     Z, y = icl_prompts(3, 2, 4, generator=torch.Generator().manual_seed(1))
     th = torch.randn(18, generator=torch.Generator().manual_seed(2), dtype=torch.float64)

@@ -1,10 +1,10 @@
-"""`warmup-theory regime`: the grid it prints agrees with theory.regime.regime_map, errors exit 2."""
+"""`warmup-theory regime`: the grid it prints agrees with warmup_theory.theory.regime.regime_map, errors exit 2."""
 
 import contextlib
 import io
 
-from numerics.cli import main
-from theory.bounds import aiming_adaptive_iterations, aiming_fixed_lower_iterations
+from warmup_theory.cli import main
+from warmup_theory.theory.bounds import aiming_adaptive_iterations, aiming_fixed_lower_iterations
 
 
 def _run(args):

@@ -1,4 +1,4 @@
-"""theory.relations: Prop B.1 and the toolkit's own (L0,L1) ⇒ (H0,H1) constants.
+"""warmup_theory.theory.relations: Prop B.1 and the toolkit's own (L0,L1) ⇒ (H0,H1) constants.
 
 The (L0,L1) constants are checked on dense grids of (L0,L1)-smooth functions whose
 (L0,L1) constants are derived by hand in each case (closed-form derivatives), and
@@ -15,8 +15,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theory.hsmooth import HSmooth
-from theory.relations import from_l0_l1, from_l_smooth
+from warmup_theory.theory.hsmooth import HSmooth
+from warmup_theory.theory.relations import from_l0_l1, from_l_smooth
 
 
 def test_from_l_smooth_values():

@@ -6,9 +6,9 @@ import types
 
 import pytest
 
-import numerics
-from numerics.cli import main
-from numerics.table.rows import CSV_COLUMNS, CSV_HEADER, SCHEDULES
+import warmup_theory.numerics
+from warmup_theory.cli import main
+from warmup_theory.numerics.table.rows import CSV_COLUMNS, CSV_HEADER, SCHEDULES
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
@@ -62,17 +62,17 @@ def test_quick_csv_contract(quick_run):
     assert warm and all(r["upper_closed"] and r["upper_recursive"] for r in warm)
     assert sum(bool(r["lower"]) for r in rows) == 2          # the PL and the aiming witness
     meta = [line for line in lines if line.startswith("#")]
-    assert any(f"warmup-theory {numerics.__version__}" in m and "seed=3" in m and "device=cpu" in m for m in meta)
+    assert any(f"warmup-theory {warmup_theory.numerics.__version__}" in m and "seed=3" in m and "device=cpu" in m for m in meta)
 
 
 def test_quick_version_seed_device_everywhere(quick_run):
     _, out, _, _ = quick_run
-    tag = f"warmup-theory {numerics.__version__}"
+    tag = f"warmup-theory {warmup_theory.numerics.__version__}"
     for name in ("table.md", "table.tex", "sweep.csv"):
         text = (out / name).read_text()
         assert tag in text and "seed=3" in text and "device=cpu" in text, name
     doc = json.loads((out / "table.json").read_text())
-    assert doc["meta"]["version"] == numerics.__version__ and doc["meta"]["seed"] == 3
+    assert doc["meta"]["version"] == warmup_theory.numerics.__version__ and doc["meta"]["seed"] == 3
     assert doc["summary"].startswith("invariants hold")
     svg = (out / "sweep_gap0.svg").read_text()
     assert tag in svg and "seed=3" in svg
@@ -93,9 +93,9 @@ def test_quick_version_seed_device_everywhere(quick_run):
 ])
 def test_wrong_bound_fails_loudly(tmp_path, monkeypatch, capsys, divisor, message):
     """Feed the runner a wrong Thm 4.3 bound (divided by 10 / 100): non-zero exit, '!' row, summary line."""
-    import theory.bounds as tb
+    import warmup_theory.theory.bounds as tb
 
-    from numerics.table import runner
+    from warmup_theory.numerics.table import runner
 
     fake = types.SimpleNamespace(**{k: getattr(tb, k) for k in dir(tb) if not k.startswith("_")})
     fake.pl_adaptive_iterations = lambda *a, **k: tb.pl_adaptive_iterations(*a, **k) / divisor
@@ -134,7 +134,7 @@ def test_bad_seed_type(capsys):
 
 def test_missing_dependency_exits_3(tmp_path, monkeypatch, capsys):
     """A family skipped for a missing dependency is not a pass: exit 3 (incomplete), named on stderr."""
-    from numerics.table import spec
+    from warmup_theory.numerics.table import spec
 
     real = spec.family
 
@@ -145,7 +145,7 @@ def test_missing_dependency_exits_3(tmp_path, monkeypatch, capsys):
         def build(quick, seed):
             raise ImportError("No module named 'fakedep'")
         return spec.Family(fam.name, build, fam.eps_default, fam.eps_quick)
-    monkeypatch.setattr("numerics.table.runner.family", fake)
+    monkeypatch.setattr("warmup_theory.numerics.table.runner.family", fake)
     rc = main(["table", "--quick", "--problems", "cosh,quartic", "--schedules", "warmup", "--no-sweeps",
                "--no-plots", "--no-progress", "--out", str(tmp_path)])
     err = capsys.readouterr().err
@@ -153,7 +153,7 @@ def test_missing_dependency_exits_3(tmp_path, monkeypatch, capsys):
 
 
 def test_help_names_every_family_quick_skips(capsys):
-    from numerics.table.spec import FAMILIES
+    from warmup_theory.numerics.table.spec import FAMILIES
 
     with pytest.raises(SystemExit):
         main(["table", "--help"])

@@ -1,7 +1,7 @@
 """Family rows (warmup-family, practical): upper_closed = toolkit's Thm 4.3 for the row's (a, b).
 
 The reference count is computed here from first principles (two-phase argument of
-theory.bounds_pl.pl_adaptive_family_iterations, with F(a, b) written out), not by calling the
+warmup_theory.theory.bounds.pl.pl_adaptive_family_iterations, with F(a, b) written out), not by calling the
 toolkit, so a wrong (e.g. halved) closed form in the table fails ``test_closed_equals_independent_count``.
 """
 
@@ -11,11 +11,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import theory.bounds as tb
-from numerics.table import runner
-from numerics.table.invariants import check_order, mark_rows
-from numerics.table.runner import family_ab, practical_ab, row_bounds, run_family
-from numerics.table.spec import Instance, TableConfig, family
+import warmup_theory.theory.bounds as tb
+from warmup_theory.numerics.table import runner
+from warmup_theory.numerics.table.invariants import check_order, mark_rows
+from warmup_theory.numerics.table.runner import family_ab, practical_ab, row_bounds, run_family
+from warmup_theory.numerics.table.spec import Instance, TableConfig, family
 
 
 def _ref_count(H0: float, H1: float, mu: float, gap0: float, eps: float, a: float, b: float) -> float:

@@ -3,9 +3,9 @@
 import csv
 import io
 
-from numerics.table.formats import latex_escape, to_csv, to_latex, to_markdown
-from numerics.table.invariants import mark_rows
-from numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow, fmt_num
+from warmup_theory.numerics.table.formats import latex_escape, to_csv, to_latex, to_markdown
+from warmup_theory.numerics.table.invariants import mark_rows
+from warmup_theory.numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow, fmt_num
 
 META = {"version": "9.9.9", "seed": 7, "device": "cpu"}
 

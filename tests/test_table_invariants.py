@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.table.invariants import (check_descent, check_lower, check_order, check_row, check_stable,
+from warmup_theory.numerics.table.invariants import (check_descent, check_lower, check_order, check_row, check_stable,
                                        check_upper, descent_applies, mark_rows, summary_line)
-from numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow
+from warmup_theory.numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow
 
 
 def _row(**kw):
@@ -92,7 +92,7 @@ def test_upper_matches_definition(obs, k, frac):
 
 
 def test_estimated_constant_downgrades_to_undecided():
-    from numerics.table.rows import Estimate
+    from warmup_theory.numerics.table.rows import Estimate
 
     r = _row(mu=Estimate(0.2, 0.2, 6.0, "trajectory"), observed=500, upper_closed=50.0)
     viol, unch = check_row(r)

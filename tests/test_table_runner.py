@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from numerics.problems import cosh_problem, quadratic_problem, random_class_member
-from numerics.table.runner import StackedProblem, run_family, schedule_params
-from numerics.table.spec import TableConfig, family
+from warmup_theory.numerics.problems import cosh_problem, quadratic_problem, random_class_member
+from warmup_theory.numerics.table.runner import StackedProblem, run_family, schedule_params
+from warmup_theory.numerics.table.spec import TableConfig, family
 
 
 def test_stacked_matches_each_problem_value_and_grad():
@@ -35,8 +35,8 @@ def test_stacked_rejects_unsorted_blocks():
 
 def test_witness_row_equals_closed_form_count():
     """On q(w) = (mu/2)w^2 with step eta the gap is (1 - eta mu)^(2k) gap0: the observed count must be the
-    exact count of theory.bounds.pl_lower_bound_witness (an independent closed form), and >= lower."""
-    from theory.bounds import pl_lower_bound_witness
+    exact count of warmup_theory.theory.bounds.pl_lower_bound_witness (an independent closed form), and >= lower."""
+    from warmup_theory.theory.bounds import pl_lower_bound_witness
 
     cfg = TableConfig(problems=("pl-witness",), schedules=("fixed-stable", "warmup"), quick=True, max_iter=20_000)
     fr = run_family(family("pl-witness"), cfg)
@@ -67,9 +67,9 @@ def test_runner_carries_gap_increase_into_rows_and_flags_it():
     rise, the row carries gap_increased / first_increase, and the descent invariant flags it (JSON too)."""
     import json
 
-    from numerics.problems import quadratic_problem
-    from numerics.table.formats import to_json
-    from numerics.table.spec import Family, Instance
+    from warmup_theory.numerics.problems import quadratic_problem
+    from warmup_theory.numerics.table.formats import to_json
+    from warmup_theory.numerics.table.spec import Family, Instance
 
     def build(quick, seed):
         p = quadratic_problem([100.0])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from numerics.table.sweeps import (DESCENT_SCHEDULES, SWEEP_SCHEDULES, SweepResult, first_hits, run_sweeps,
+from warmup_theory.numerics.table.sweeps import (DESCENT_SCHEDULES, SWEEP_SCHEDULES, SweepResult, first_hits, run_sweeps,
                                    sweep_checks, sweep_violations)
 
 P = "pl_witness q"
@@ -74,7 +74,7 @@ def test_first_hits_ignores_nan_after_stop():
 
 def test_quick_sweep_statuses_and_eta():
     """The real --quick sweep: every point decided and holding, statuses recorded, fixed bounds at the run's eta."""
-    import theory.bounds as tb
+    import warmup_theory.theory.bounds as tb
 
     sw = run_sweeps(quick=True, grid=4, max_iter=20_000)
     chk = sweep_checks(sw)

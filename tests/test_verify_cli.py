@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from numerics.cli import main
+from warmup_theory.cli import main
 
 REQUIRED = {
     # issue 2

@@ -8,11 +8,11 @@ Sub-modules: ``certify`` (frontier of a sympy function), ``lemmas`` (gradient an
 ``architectures`` (Props 3.2, 3.3, D.1, 3.4).
 """
 
-from theory import architectures, bounds, closure, hard_functions, lemmas, regime, relations
-from theory.certify import Answer, Bracket, Certificate, certify
-from theory.hsmooth import HSmooth
-from theory.lemmas import descent_bound, gradient_norm_bound, quadratic_descent_bound, safe_step_max
-from theory.relations import from_l0_l1, from_l_smooth
+from warmup_theory.theory import architectures, bounds, closure, hard_functions, lemmas, regime, relations
+from warmup_theory.theory.certify import Answer, Bracket, Certificate, certify
+from warmup_theory.theory.hsmooth import HSmooth
+from warmup_theory.theory.lemmas import descent_bound, gradient_norm_bound, quadratic_descent_bound, safe_step_max
+from warmup_theory.theory.relations import from_l0_l1, from_l_smooth
 
 __all__ = [
     "Answer",

@@ -1,12 +1,12 @@
 """Closure rules of the (H0,H1)-smoothness class (Prop B.2, v2, corrected; and [D] rules).
 
-Every rule takes the constants of the pieces as :class:`~theory.hsmooth.HSmooth`
+Every rule takes the constants of the pieces as :class:`~warmup_theory.theory.hsmooth.HSmooth`
 and the infima they need, and returns the constants of the result as an
 ``HSmooth`` (numbers in -> floats, sympy in -> sympy expressions).  Norms are
 spectral (Hessians) / operator 2-norms (matrices).  The infima matter: Definition
 3.1 measures the gap from the *result's* infimum h*, while the pieces' bounds are
 measured from their own infima, and the shift between them enters H0.  Each rule is
-proved as a claim in ``proofs_checks/claims_smoothness.py`` ("Prop B.2",
+proved as a claim in ``proofs_checks/claims/smoothness.py`` ("Prop B.2",
 "Closure scale", "Closure affine", "Closure average", "Closure add-smooth"), and the
 printed Prop B.2 is reported defective there ("Prop B.2 (printed)").
 
@@ -24,9 +24,9 @@ from typing import Any, Sequence
 
 import sympy as sp
 
-from theory._checks import check_scalar, to_sympy
-from theory.hsmooth import HSmooth
-from theory.relations import from_l_smooth
+from warmup_theory.theory.validate import check_scalar, to_sympy
+from warmup_theory.theory.hsmooth import HSmooth
+from warmup_theory.theory.relations import from_l_smooth
 
 __all__ = [
     "add",
@@ -43,7 +43,7 @@ _SHIFT_RTOL = 1e-12  # rounding slack on "h_star >= lower bound" for float input
 
 def _hs(name: str, v: Any) -> HSmooth:
     if not isinstance(v, HSmooth):
-        raise TypeError(f"{name} must be an HSmooth (theory.HSmooth(H0, H1)), got {type(v).__name__}")
+        raise TypeError(f"{name} must be an HSmooth (warmup_theory.theory.HSmooth(H0, H1)), got {type(v).__name__}")
     return v
 
 

@@ -5,7 +5,7 @@ infimum f*, whether f* is attained, whether f is (H0,H1)-smooth for some
 constants, and — where a closed form exists — φ(H1) = sup_w(|f''| − H1(f − f*))
 as a Python function of H1 (``math.inf`` for "no H0 works").  The derivations
 are written out in ``derivation``; none of them is produced by
-:func:`theory.certify.certify` (tests compare certify against them).
+:func:`warmup_theory.theory.certify.certify` (tests compare certify against them).
 
 Hand derivations (u = w² >= 0 where used):
 
@@ -49,7 +49,7 @@ Hand derivations (u = w² >= 0 where used):
 * ``quad_form`` (2-D) x² + xy + y²: constant Hessian [[2, 1], [1, 2]], eigenvalues
   1 and 3: φ ≡ 3, f* = 0 at 0.
 
->>> from theory.gallery import GALLERY
+>>> from warmup_theory.theory.gallery import GALLERY
 >>> GALLERY["quartic"].phi(2.0)
 18.0
 >>> sorted(n for n, e in GALLERY.items() if e.smooth is False)

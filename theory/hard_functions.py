@@ -25,8 +25,8 @@ from typing import Any
 
 import sympy as sp
 
-from theory.bounds_common import NONNEG, POS, checked
-from theory._checks import is_symbolic, to_sympy
+from warmup_theory.theory.bounds.common import NONNEG, POS, checked
+from warmup_theory.theory.validate import is_symbolic, to_sympy
 
 __all__ = ["pl_hard_function", "cosh_function", "pl_hard_start", "cosh_start", "pl_hard_numeric", "W"]
 

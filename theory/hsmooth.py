@@ -15,7 +15,7 @@ from typing import Any
 
 import sympy as sp
 
-from theory._checks import check_scalar, is_symbolic, to_sympy
+from warmup_theory.theory.validate import check_scalar, is_symbolic, to_sympy
 
 __all__ = ["HSmooth"]
 

@@ -5,7 +5,7 @@ Setting (Definition 3.1, v2): f : R^d -> R twice differentiable, f* = inf f > -i
 Throughout, ``gap`` is Δ = f(w) − f* >= 0, ``grad_norm`` is g = ||∇f(w)||₂ (Euclidean
 norm), ``eta`` the step of one gradient step w⁺ = w − η∇f(w).  These lemmas are
 tagged [D] in the project notes (derived for this project); every one is proved as
-a claim in ``proofs_checks/claims_smoothness.py`` ("Lemma gradient bound",
+a claim in ``proofs_checks/claims/smoothness.py`` ("Lemma gradient bound",
 "Lemma gradient bound tightness", "Lemma comparison descent", "Lemma safe step").
 
 The comparison principle behind all of them (toolkit's own proof, checked there):
@@ -30,7 +30,7 @@ from typing import Any
 
 import sympy as sp
 
-from theory._checks import check_scalar, to_sympy
+from warmup_theory.theory.validate import check_scalar, to_sympy
 
 __all__ = [
     "gradient_norm_bound",

@@ -2,10 +2,10 @@
 
 For each (gap0, eps) of a grid, compare
 
-* ``kind="pl"``: U = :func:`theory.bounds.pl_adaptive_iterations` (Thm 4.3 corrected, Eq. (1) step) with
-  L = :func:`theory.bounds.pl_fixed_lower_iterations` (Thm 4.1(3) corrected, every class-stable step);
-* ``kind="aiming"``: U = :func:`theory.bounds.aiming_adaptive_iterations` (Thm 4.2, dist0 required) with
-  L = :func:`theory.bounds.aiming_fixed_lower_iterations` (Thm 4.1(1–2), toolkit's own).
+* ``kind="pl"``: U = :func:`warmup_theory.theory.bounds.pl_adaptive_iterations` (Thm 4.3 corrected, Eq. (1) step) with
+  L = :func:`warmup_theory.theory.bounds.pl_fixed_lower_iterations` (Thm 4.1(3) corrected, every class-stable step);
+* ``kind="aiming"``: U = :func:`warmup_theory.theory.bounds.aiming_adaptive_iterations` (Thm 4.2, dist0 required) with
+  L = :func:`warmup_theory.theory.bounds.aiming_fixed_lower_iterations` (Thm 4.1(1–2), toolkit's own).
 
 ``warmup_wins[i][j]`` is True when U < L: provably, on the worst member of the class, the warm-up step
 needs fewer iterations than **any** class-stable fixed step.  False does not mean the fixed step wins
@@ -27,9 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from theory._checks import check_scalar
-from theory.bounds_aiming import aiming_adaptive_iterations, aiming_fixed_lower_iterations
-from theory.bounds_pl import pl_adaptive_iterations, pl_fixed_lower_iterations
+from warmup_theory.theory.validate import check_scalar
+from warmup_theory.theory.bounds.aiming import aiming_adaptive_iterations, aiming_fixed_lower_iterations
+from warmup_theory.theory.bounds.pl import pl_adaptive_iterations, pl_fixed_lower_iterations
 
 __all__ = ["RegimeMap", "regime_map", "pl_crossover_log10_eps"]
 
@@ -49,7 +49,7 @@ def pl_crossover_log10_eps(H0: float, H1: float, mu: float, gap0: float) -> floa
     """
     import math
 
-    from theory.bounds_steps import pl_fixed_step_upper
+    from warmup_theory.theory.bounds.steps import pl_fixed_step_upper
 
     H0 = check_scalar("H0", H0, low=0, low_open=True)
     H1 = check_scalar("H1", H1, low=0)

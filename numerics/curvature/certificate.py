@@ -34,7 +34,7 @@ backward stable (T_m is exact for a perturbation of H of size O(m u ||H||)); we 
 P at theta_j +- e with e = 16 m u max|theta| (u the unit round-off of float64, in which the
 Lanczos vectors are kept) and add e to the final bound. This is an allowance, not an
 interval-arithmetic proof. Rounding inside the Hessian-vector products themselves (e.g. float32
-models) is not covered here; :func:`numerics.curvature.spectral_norm.solve_problem` widens the
+models) is not covered here; :func:`warmup_theory.numerics.curvature.spectral_norm.solve_problem` widens the
 bracket for it (a measured or estimated allowance, field ``rounding`` of the result).
 
 >>> import math, numpy as np

@@ -23,7 +23,7 @@ from typing import Any
 
 import torch
 
-from numerics.curvature.scaling import operator_exponent, scale_back
+from warmup_theory.numerics.curvature.scaling import operator_exponent, scale_back
 
 __all__ = ["dense_norm", "DENSE_MAX"]
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import torch
 
-from numerics.curvature.hvp import FlatProblem, flatten_params
+from warmup_theory.numerics.curvature.hvp import FlatProblem, flatten_params
 
 __all__ = ["consecutive_batch_secant", "same_batch_secant", "directional_curvature"]
 

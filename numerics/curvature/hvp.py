@@ -4,8 +4,8 @@ A problem is a weighted sum of scalar loss terms of one flat parameter vector w,
 
     f(w) = sum_b  c_b * f_b(w),
 
-(one term for :func:`~numerics.curvature.hessian_spectral_norm`, one per mini-batch for
-:func:`~numerics.curvature.model_hessian_norm`). The Hessian-vector product is the exact
+(one term for :func:`~warmup_theory.numerics.curvature.hessian_spectral_norm`, one per mini-batch for
+:func:`~warmup_theory.numerics.curvature.model_hessian_norm`). The Hessian-vector product is the exact
 
     H v = sum_b c_b * d/dt grad f_b(w + t v) |_{t=0}
 

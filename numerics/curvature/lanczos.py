@@ -2,7 +2,7 @@
 
 Both ends of the spectrum are tracked (the Ritz value of largest modulus may be negative).
 Stopping rules: ``stop="bracket"`` (default): the probabilistic upper bound of
-:mod:`numerics.curvature.certificate` is within ``tol`` (relative) of the largest |Ritz value|;
+:mod:`warmup_theory.numerics.curvature.certificate` is within ``tol`` (relative) of the largest |Ritz value|;
 ``stop="residual"``: the Ritz residual estimate beta_m |s_{m,top}| of the Ritz value theta of
 largest modulus is <= tol |theta| (there is then an eigenvalue within that residual of theta; the
 certified upper bound is computed once at the end and is usually much wider than tol). After stopping, one explicit HVP on the Ritz
@@ -11,7 +11,7 @@ vector y gives the deterministic lower bound ||H y|| <= ||H||_2 and the true res
 
 Scale. When the first product ||H q_1|| is outside [2^-300, 2^300] the run is on H / 2^k (a
 power of two, exact) and the results are multiplied back; norms are scale-safe
-(:mod:`numerics.curvature.scaling`), so a Hessian of size 1e-250 or 1e160 gives the same
+(:mod:`warmup_theory.numerics.curvature.scaling`), so a Hessian of size 1e-250 or 1e160 gives the same
 bracket (relative) as one of size 1. A breakdown (beta = 0) is only taken when the
 reorthogonalised vector is really (numerically) zero. ``converged`` is never True with an infinite end.
 
@@ -35,8 +35,8 @@ import numpy as np
 import scipy.linalg
 import torch
 
-from numerics.curvature.certificate import lanczos_upper_bound, start_vector
-from numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
+from warmup_theory.numerics.curvature.certificate import lanczos_upper_bound, start_vector
+from warmup_theory.numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
 
 __all__ = ["lanczos_norm"]
 

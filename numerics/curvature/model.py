@@ -38,10 +38,10 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
-from numerics.curvature.hvp import GRAPH_CACHE_BYTES, FlatProblem, flatten_params
-from numerics.curvature.result import SpectralNormResult
-from numerics.curvature.spectral_norm import solve_problem
-from numerics.device import resolve_device
+from warmup_theory.numerics.curvature.hvp import GRAPH_CACHE_BYTES, FlatProblem, flatten_params
+from warmup_theory.numerics.curvature.result import SpectralNormResult
+from warmup_theory.numerics.curvature.spectral_norm import solve_problem
+from warmup_theory.numerics.device import resolve_device
 
 __all__ = ["model_hessian_norm", "model_problem", "check_deterministic"]
 
@@ -82,7 +82,7 @@ def model_problem(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], ba
     ``batches``: a re-iterable of ``(inputs, targets)`` pairs (a list or a DataLoader; a one-shot
     iterator is materialised); ``inputs`` a tensor or a tuple of tensors passed as
     ``model(*inputs)``. ``hvp_mode`` and ``graph_cache_bytes``: see
-    :class:`~numerics.curvature.hvp.FlatProblem` (default: one cached gradient graph per batch
+    :class:`~warmup_theory.numerics.curvature.hvp.FlatProblem` (default: one cached gradient graph per batch
     while they fit in 2 GiB of saved tensors, the remaining batches forward-over-reverse).
     """
     if not isinstance(model, nn.Module):
@@ -150,12 +150,12 @@ def model_hessian_norm(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor
                        graph_cache_bytes: int = GRAPH_CACHE_BYTES) -> SpectralNormResult:
     """||∇²f(w)||_2 of the full-dataset loss (module docstring for f, mean vs sum).
 
-    Same solver options as :func:`~numerics.curvature.hessian_spectral_norm`; ``dtype``
+    Same solver options as :func:`~warmup_theory.numerics.curvature.hessian_spectral_norm`; ``dtype``
     (default float64) and ``device`` (default: CUDA when available, else CPU) apply to copies
     of the parameters, buffers and data. The eigenvector is a dict keyed by parameter name.
     ``hvp_mode`` (``"auto"``, ``"forward-over-reverse"``, ``"reverse-over-reverse"``) and
     ``graph_cache_bytes``: how HVPs are computed and the memory the cached gradient graphs may
-    hold (:mod:`numerics.curvature.hvp`); every mode gives the exact H v up to rounding.
+    hold (:mod:`warmup_theory.numerics.curvature.hvp`); every mode gives the exact H v up to rounding.
     """
     problem = model_problem(model, loss, batches, reduction=reduction, dtype=dtype, device=device,
                             hvp_mode=hvp_mode, graph_cache_bytes=graph_cache_bytes)

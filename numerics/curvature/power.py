@@ -2,10 +2,10 @@
 
 v_{j+1} = H v_j / ||H v_j||. Every ||H v_j|| (v_j unit) is a deterministic lower bound on
 ||H||_2; the upper bound is the probabilistic moment bound
-:func:`~numerics.curvature.certificate.power_upper_bound`, which is loose (relative width about
+:func:`~warmup_theory.numerics.curvature.certificate.power_upper_bound`, which is loose (relative width about
 c^{-1/k} - 1 after k steps). Stopping rule, as in common Hessian tools: the relative change of
 the estimate ||H v_j|| between two steps is below ``tol``; this certifies nothing.
-Scale-safe as in :mod:`numerics.curvature.lanczos` (run on H / 2^k).
+Scale-safe as in :mod:`warmup_theory.numerics.curvature.lanczos` (run on H / 2^k).
 
 >>> import torch
 >>> H = torch.diag(torch.tensor([3.0, 1.0, -5.0], dtype=torch.float64))
@@ -23,9 +23,9 @@ from typing import Any
 
 import torch
 
-from numerics.curvature.certificate import power_upper_bound, start_vector
-from numerics.curvature.lanczos import _MAX, _times_pow2
-from numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
+from warmup_theory.numerics.curvature.certificate import power_upper_bound, start_vector
+from warmup_theory.numerics.curvature.lanczos import _MAX, _times_pow2
+from warmup_theory.numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
 
 __all__ = ["power_norm"]
 

@@ -1,4 +1,4 @@
-"""Result object of every spectral-norm solver in :mod:`numerics.curvature`."""
+"""Result object of every spectral-norm solver in :mod:`warmup_theory.numerics.curvature`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ __all__ = ["SpectralNormResult", "CERTIFICATES"]
 #:   invariant subspace of full dimension n).
 #: * ``"probabilistic"``: ``lower`` is deterministic; ``upper`` holds with probability
 #:   >= 1 - ``delta`` over the Gaussian start vector drawn inside the solver (see
-#:   :mod:`numerics.curvature.certificate`).
+#:   :mod:`warmup_theory.numerics.curvature.certificate`).
 #: * ``"lower-only"``: only ``lower`` is certified; ``upper`` is ``inf`` (SciPy eigsh).
 #:
 #: For HVPs in a dtype other than float64 the guarantee is in addition conditional on the
@@ -46,7 +46,7 @@ class SpectralNormResult:
     n: number of parameters; dtype/device: of the Hessian-vector products.
     rounding: absolute allowance eps for rounding inside the Hessian-vector products when their
         dtype is not float64 (0 for float64); [lower, upper] has already been widened by it (see
-        :func:`~numerics.curvature.spectral_norm.solve_problem`).
+        :func:`~warmup_theory.numerics.curvature.spectral_norm.solve_problem`).
     note: how ``rounding`` was obtained ("" for float64), e.g. measured against a float64 HVP.
     eigenvector: unit vector y in the shape of ``params`` (tensor or dict), for warm starts.
     """

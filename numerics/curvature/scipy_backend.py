@@ -23,8 +23,8 @@ import numpy as np
 import torch
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh
 
-from numerics.curvature.certificate import start_vector
-from numerics.curvature.scaling import safe_norm
+from warmup_theory.numerics.curvature.certificate import start_vector
+from warmup_theory.numerics.curvature.scaling import safe_norm
 
 __all__ = ["eigsh_norm"]
 

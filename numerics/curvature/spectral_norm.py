@@ -7,10 +7,10 @@ Methods
 -------
 * ``"dense"``: the full Hessian (vmap of exact HVPs) + eigh in float64; exact reference,
   deterministic bracket.
-* ``"lanczos"``: exact HVPs (by default one backward through a cached gradient graph per product, cross-checked against forward-over-reverse; see numerics.curvature.hvp), full reorthogonalisation, both spectrum ends;
+* ``"lanczos"``: exact HVPs (by default one backward through a cached gradient graph per product, cross-checked against forward-over-reverse; see warmup_theory.numerics.curvature.hvp), full reorthogonalisation, both spectrum ends;
   ``lower`` is deterministic (||H y|| for a unit y), ``upper`` holds with probability
   >= 1 - ``delta`` over the Gaussian start drawn from ``generator`` (also with a warm start ``v0``,
-  which is perturbed; see :mod:`numerics.curvature.certificate`). Stops when the bracket's
+  which is perturbed; see :mod:`warmup_theory.numerics.curvature.certificate`). Stops when the bracket's
   relative width is <= ``tol``.
 * ``"power"``: cross-check only; stops when the estimate changes by < ``tol`` (relative), which
   certifies nothing; its probabilistic upper bound is loose.
@@ -21,7 +21,7 @@ Methods
 Non-convergence within ``max_hvps`` is a result (``converged=False`` with the bracket reached).
 ``converged`` is never True with an infinite or NaN end. All methods are scale-safe: a Hessian
 of size 1e-250 or 1e160 is handled like one of size 1 (exact power-of-two rescaling,
-:mod:`numerics.curvature.scaling`).
+:mod:`warmup_theory.numerics.curvature.scaling`).
 
 Low-precision HVPs (float32, bfloat16, ...). The solvers' own arithmetic is float64, but each
 HVP carries the rounding of its dtype, which the float64 certificate does not see. For such
@@ -42,14 +42,14 @@ from typing import Any
 
 import torch
 
-from numerics.curvature.dense import DENSE_MAX, dense_norm
-from numerics.curvature.hvp import FlatProblem, flatten_params
-from numerics.curvature.lanczos import _times_pow2, lanczos_norm
-from numerics.curvature.power import power_norm
-from numerics.curvature.result import SpectralNormResult, _vector_like
-from numerics.curvature.scaling import safe_norm, scale_back
-from numerics.curvature.scipy_backend import eigsh_norm
-from theory._checks import check_scalar
+from warmup_theory.numerics.curvature.dense import DENSE_MAX, dense_norm
+from warmup_theory.numerics.curvature.hvp import FlatProblem, flatten_params
+from warmup_theory.numerics.curvature.lanczos import _times_pow2, lanczos_norm
+from warmup_theory.numerics.curvature.power import power_norm
+from warmup_theory.numerics.curvature.result import SpectralNormResult, _vector_like
+from warmup_theory.numerics.curvature.scaling import safe_norm, scale_back
+from warmup_theory.numerics.curvature.scipy_backend import eigsh_norm
+from warmup_theory.theory.validate import check_scalar
 
 __all__ = ["hessian_spectral_norm", "solve_problem", "METHODS", "AUTO_DENSE_MAX", "DEFAULT_MAX_HVPS",
            "TOL_FLOOR_ULPS", "APRIORI_ROUNDING_ULPS"]
@@ -108,7 +108,7 @@ def _flat_v0(v0: Any, problem: FlatProblem) -> torch.Tensor | None:
 def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e-6,
                   max_hvps: int | None = None, v0: Any = None, generator: torch.Generator | None = None,
                   delta: float = 1e-3, stop: str = "bracket") -> SpectralNormResult:
-    """||H||_2 for a :class:`~numerics.curvature.hvp.FlatProblem` (shared by the public APIs)."""
+    """||H||_2 for a :class:`~warmup_theory.numerics.curvature.hvp.FlatProblem` (shared by the public APIs)."""
     tol, delta = _check_common(method, tol, max_hvps, delta, generator)
     if stop not in ("bracket", "residual"):
         raise ValueError(f"stop must be 'bracket' or 'residual', got {stop!r}")

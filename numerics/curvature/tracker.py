@@ -3,7 +3,7 @@ r"""``CurvatureTracker``: ||∇²f|| bracket and local-smoothness estimators alo
 Every ``every`` steps it records: step, loss f(w_t), the bracket [lower, upper] on ||∇²f(w_t)||_2
 (Lanczos warm-started from the previous top eigenvector, probabilistic upper bound with
 failure probability ``delta``), the HVPs used, and the estimators of
-:mod:`numerics.curvature.estimators` at step t (d = w_t - w_{t-1}):
+:mod:`warmup_theory.numerics.curvature.estimators` at step t (d = w_t - w_{t-1}):
 
 * ``consecutive_secant`` = ||∇f_{S_t}(w_t) - ∇f_{S_{t-1}}(w_{t-1})|| / ||d|| (Section 3.2, v2),
 * ``same_batch_secant``  = ||∇f_{S_t}(w_t) - ∇f_{S_t}(w_{t-1})|| / ||d||,
@@ -44,10 +44,10 @@ from typing import Any
 
 import torch
 
-from numerics.curvature.hvp import FlatProblem
-from numerics.curvature.model import model_problem
-from numerics.curvature.result import SpectralNormResult
-from numerics.curvature.spectral_norm import solve_problem
+from warmup_theory.numerics.curvature.hvp import FlatProblem
+from warmup_theory.numerics.curvature.model import model_problem
+from warmup_theory.numerics.curvature.result import SpectralNormResult
+from warmup_theory.numerics.curvature.spectral_norm import solve_problem
 
 __all__ = ["CurvatureTracker", "TrackerRecord"]
 
@@ -81,7 +81,7 @@ class CurvatureTracker:
 
     Parameters: ``path`` (CSV file, optional), ``every`` (>= 1), ``method`` (solver, default
     ``"lanczos"``), ``tol``, ``max_hvps``, ``delta``, ``stop`` as in
-    :func:`~numerics.curvature.hessian_spectral_norm` (``stop="residual"`` profits from the warm
+    :func:`~warmup_theory.numerics.curvature.hessian_spectral_norm` (``stop="residual"`` profits from the warm
     start; ``"bracket"`` does not, see benchmarks/RESULTS.md), ``seed`` for the random
     starts.
     """
@@ -117,7 +117,7 @@ class CurvatureTracker:
                    batches: Iterable[Any], batch: Any = None, *, reduction: str = "mean",
                    dtype: torch.dtype = torch.float64, device: str | torch.device | None = None) -> TrackerRecord | None:
         """Same for an ``nn.Module``: f is the full-dataset loss over ``batches`` (as in
-        :func:`~numerics.curvature.model_hessian_norm`), ``batch`` = (inputs, targets) of this step."""
+        :func:`~warmup_theory.numerics.curvature.model_hessian_norm`), ``batch`` = (inputs, targets) of this step."""
         records_now = self._t % self.every == 0 or (self._t + 1) % self.every == 0
         if not records_now:  # nothing to do: avoid building the problems
             self._t += 1

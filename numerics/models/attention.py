@@ -1,5 +1,5 @@
 """One linear-attention layer for in-context linear regression (Prop 3.4 / E.2, v2; the
-definition of :mod:`theory.architectures.attention`).
+definition of :mod:`warmup_theory.theory.architectures.attention`).
 
 Prompt Z ∈ R^{(d+1)×(n+1)}: columns 1..n are (x_i, y_i), column n+1 is the query (x_q, 0);
 M = diag(1, …, 1, 0); parameters P, Q ∈ R^{(d+1)×(d+1)};
@@ -56,7 +56,7 @@ def attention_loss_batched(theta: torch.Tensor, Z: torch.Tensor, y: torch.Tensor
 
 
 def attention_data_constant_np(Z: torch.Tensor) -> float:
-    """K = max_t ‖Z_t M Z_tᵀ/n‖₂·‖Z_t[:, −1]‖₂ (float64; theory.architectures.attention_data_constant)."""
+    """K = max_t ‖Z_t M Z_tᵀ/n‖₂·‖Z_t[:, −1]‖₂ (float64; warmup_theory.theory.architectures.attention_data_constant)."""
     n = Z.shape[-1] - 1
     G = Z[..., :n] @ Z[..., :n].transpose(-1, -2) / n
     return float((torch.linalg.eigvalsh(G).abs().amax(-1) * torch.linalg.vector_norm(Z[..., -1], dim=-1)).max())

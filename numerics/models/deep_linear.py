@@ -1,6 +1,6 @@
 """Deep linear networks with MSE loss on strongly balanced weights (Prop 3.2, v2).
 
-Conventions (shared with :mod:`theory.architectures`, see ARCH_CONVENTIONS):
+Conventions (shared with :mod:`warmup_theory.theory.architectures`, see ARCH_CONVENTIONS):
 
 * ``widths = (d, n_1, …, n_{l−1}, c)``; W_1 ∈ R^{n_1×d}, W_i ∈ R^{n_i×n_{i−1}}, W_l ∈ R^{c×n_{l−1}};
   the end-to-end map is P = W_l⋯W_1 ∈ R^{c×d}.
@@ -176,7 +176,7 @@ def balanced_deep_linear(
     >>> bw.residual < 1e-12, len(bw.singular_values)
     (True, 2)
     """
-    from theory._checks import check_scalar
+    from warmup_theory.theory.validate import check_scalar
 
     w = check_widths(widths)
     scale = check_scalar("scale", scale, low=0)

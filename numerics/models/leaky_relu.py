@@ -1,5 +1,5 @@
 """One hidden leaky-ReLU unit with squared loss (Prop D.1, v2; the definition of
-:mod:`theory.architectures.leaky_relu`).
+:mod:`warmup_theory.theory.architectures.leaky_relu`).
 
 X ∈ R^{d×m} (columns are samples), Y ∈ R^{c×m}, first-layer weights w ∈ R^d (one hidden unit),
 output weights v ∈ R^c, σ_α(t) = max(t, αt), α ∈ (0, 1]:

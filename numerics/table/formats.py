@@ -2,8 +2,8 @@
 
 Every file records the toolkit version, the seed(s) and the device:
 
-* CSV — the first line is exactly :data:`~numerics.table.rows.CSV_HEADER`: the
-  contract columns :data:`~numerics.table.rows.CSV_COLUMNS`, then ONE trailing column
+* CSV — the first line is exactly :data:`~warmup_theory.numerics.table.rows.CSV_HEADER`: the
+  contract columns :data:`~warmup_theory.numerics.table.rows.CSV_COLUMNS`, then ONE trailing column
   ``invariants`` (``ok`` / ``broken: …`` / ``undecided: …``); the metadata follows the
   data as ``#`` comment lines (read the file with ``pandas.read_csv(path, comment="#")``
   or skip lines starting with ``#``).
@@ -11,11 +11,11 @@ Every file records the toolkit version, the seed(s) and the device:
   the row's marker: ``!`` a row that breaks an invariant, ``?`` a row that rests on
   estimated constants or has an undecided check (max_iter below a bound), empty when
   every check is decided and holds.  Estimated constants are shown with a leading
-  ``~`` (an :class:`~numerics.table.rows.Estimate` as ``~value [lo, hi]``).  Every
+  ``~`` (an :class:`~warmup_theory.numerics.table.rows.Estimate` as ``~value [lo, hi]``).  Every
   ``!`` / ``?`` is explained in a list below the table, after the summary line.
 * JSON — the full rows (with notes, estimate brackets, violations) and metadata.
 
->>> from numerics.table.rows import TableRow
+>>> from warmup_theory.numerics.table.rows import TableRow
 >>> r = TableRow("cosh_H0=1", "warmup", 1.0, 1.0, None, 1.0, 9.5, 1e-6, 17, "converged",
 ...              upper_closed=40.2, seed=0, device="cpu")
 >>> print(to_csv([r], {"version": "0.1.0", "seed": 0, "device": "cpu"}).splitlines()[1])
@@ -32,8 +32,8 @@ import json
 import math
 from typing import Any, Mapping, Sequence
 
-from numerics.table.invariants import row_kind, summary_line
-from numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow, fmt_num
+from warmup_theory.numerics.table.invariants import row_kind, summary_line
+from warmup_theory.numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow, fmt_num
 
 __all__ = ["FORMATS", "to_markdown", "to_csv", "to_latex", "to_json", "latex_escape", "meta_line"]
 

@@ -15,9 +15,9 @@ What a row promises, and how each promise is checked:
 * **descent** — every schedule whose proof rests on the descent lemma for the row's
   (H0, H1) — ``warmup`` (Eq. (1)), ``warmup-family`` and ``practical`` when their
   (a, b) = (alpha/H0, beta/H1) is admissible (a, b > 1/2,
-  :func:`theory.bounds.adaptive_family_admissible`), ``fixed-stable`` — never diverges
+  :func:`warmup_theory.theory.bounds.adaptive_family_admissible`), ``fixed-stable`` — never diverges
   and never increases the gap f(w_k) − f*: the run's ``gap_increased`` flag (the
-  engine's rounding-aware monitor, :mod:`numerics.gd`) must be False.  This check holds
+  engine's rounding-aware monitor, :mod:`warmup_theory.numerics.gd`) must be False.  This check holds
   on rows without any upper bound too (e.g. aiming-only problems).
 * **ordering** — a recursion bound iterates the same worst-case one-step
   recursion the closed form is proved from, so ``upper_recursive <= upper_closed``.
@@ -26,7 +26,7 @@ Each checker returns ``None`` (holds), a violation message, or — for the
 undecidable case — an :class:`Unchecked` message.
 
 **Estimated constants.**  A row whose constants include an estimate
-(:meth:`~numerics.table.rows.TableRow.estimated_names`: μ measured along a trajectory,
+(:meth:`~warmup_theory.numerics.table.rows.TableRow.estimated_names`: μ measured along a trajectory,
 deep-linear (H0, H1) certified only on balanced weights) holds no theorem for the checks
 that use those constants: such a failure is reported as *unchecked*, never as a
 violation.  The bound checks use all constants; the descent / stability checks use
@@ -51,7 +51,7 @@ from __future__ import annotations
 import math
 from typing import Iterable, Sequence
 
-from numerics.table.rows import Estimate, TableRow
+from warmup_theory.numerics.table.rows import Estimate, TableRow
 
 __all__ = ["REL_SLACK", "Unchecked", "check_upper", "check_lower", "check_stable", "check_order",
            "check_descent", "descent_applies", "check_row", "mark_rows", "summary_line", "row_kind"]
@@ -128,7 +128,7 @@ def descent_applies(row: TableRow) -> bool:
 
     warmup and fixed-stable: always.  warmup-family / practical: when (a, b) = (alpha/H0, beta/H1) is
     admissible (a, b > 1/2); with H1 = 0 (beta = 0) only a matters.  A row without (alpha, beta) is taken
-    to run the table's own member (:mod:`numerics.table.spec`): the best proven (a, b) for warmup-family,
+    to run the table's own member (:mod:`warmup_theory.numerics.table.spec`): the best proven (a, b) for warmup-family,
     (a', 2) with a' = 1 + 2·H1·(f* − f̂*)/H0 >= 1 for practical — both admissible.  fixed-oracle: never.
     """
     if row.schedule in ("warmup", "fixed-stable"):
@@ -137,7 +137,7 @@ def descent_applies(row: TableRow) -> bool:
         return False
     if row.alpha is None or row.beta is None:
         return True
-    from theory.bounds import adaptive_family_admissible
+    from warmup_theory.theory.bounds import adaptive_family_admissible
 
     H0, H1 = _val(row.H0), _val(row.H1)
     if H0 is None or H1 is None or H0 <= 0:
@@ -245,7 +245,7 @@ def summary_line(rows: Sequence[TableRow]) -> str:
     Only *decided* rows (certified constants, every check decided) count towards "invariants hold";
     rows resting on estimated constants are counted apart (they are comparisons, not theorem checks).
 
-    >>> from numerics.table.rows import Estimate, TableRow
+    >>> from warmup_theory.numerics.table.rows import Estimate, TableRow
     >>> r = TableRow("p", "warmup", 1.0, 0.0, 1.0, None, 1.0, 1e-3, 30, "converged", upper_closed=2.0)
     >>> summary_line(mark_rows([r]))
     'INVARIANTS BROKEN: 1 of 1 rows (upper_closed: observed 30 > upper bound 2 (ceil 2) [p / warmup])'

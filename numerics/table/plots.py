@@ -29,7 +29,7 @@ def _plt():
 
 def save(fig: Any, out: Path, stem: str, meta: Mapping[str, Any]) -> list[Path]:
     """Write ``stem.png`` and ``stem.svg`` with version/seed/device in a footer and the metadata."""
-    from numerics.table.formats import meta_line
+    from warmup_theory.numerics.table.formats import meta_line
 
     line = meta_line({k: meta[k] for k in ("version", "seed", "device") if k in meta})
     fig.text(0.01, 0.005, line, fontsize=6, color="0.4", ha="left", va="bottom")

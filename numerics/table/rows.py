@@ -4,7 +4,7 @@ A row pairs one problem with one step-size schedule.  ``observed`` is the first
 iteration ``k`` with ``f(w_k) − f* <= eps`` (0 when the start point already
 satisfies it), empty unless ``status == "converged"``.  ``upper_closed`` and
 ``upper_recursive`` are proven upper bounds on that count for this schedule
-(closed form / iterated one-step recursion, ``theory.bounds``); ``lower`` is a
+(closed form / iterated one-step recursion, ``warmup_theory.theory.bounds``); ``lower`` is a
 lower bound, filled only on the row of a lower bound's witness.  Empty cells
 (``None``) mean the bound does not apply.
 
@@ -118,10 +118,10 @@ class TableRow:
     Extra fields (JSON / Markdown only): ``witness`` (this row is a lower bound's
     witness), ``notes`` (provenance of constants, oracle step, estimate labels),
     ``eta`` (the step: constant or the schedule's (alpha, beta) form),
-    ``violations`` (filled by :func:`numerics.table.invariants.mark_rows`),
+    ``violations`` (filled by :func:`warmup_theory.numerics.table.invariants.mark_rows`),
     ``unchecked`` (an invariant that could not be decided, e.g. max_iter below a bound),
     ``gap_increased`` / ``first_increase`` (the engine's rounding-aware monitor of
-    f(w_{k+1}) − f* > f(w_k) − f*, :class:`numerics.gd.GDBatchResult`; first_increase = −1 if none),
+    f(w_{k+1}) − f* > f(w_k) − f*, :class:`warmup_theory.numerics.gd.GDBatchResult`; first_increase = −1 if none),
     ``estimated`` (names from :data:`CONSTANTS` whose value is NOT certified for this run — an
     :class:`Estimate` field is always counted, see :meth:`estimated_names`).
     """

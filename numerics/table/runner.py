@@ -1,12 +1,12 @@
 """Build one batched GD program per problem family, run it, and pair each run with its bounds.
 
 Per family, every (instance × schedule) run — including the G runs of the fixed-step oracle grid —
-is one row of a single :func:`numerics.gd.run_gd` call: the instances are stacked into one
+is one row of a single :func:`warmup_theory.numerics.gd.run_gd` call: the instances are stacked into one
 problem (:class:`StackedProblem`: per-run block index, parameters of each instance, dimensions
 padded with zeros that the loss ignores), and every run carries its own (alpha, beta).  There is
 no Python loop over runs; the loop over iterations is the engine's.
 
-Bounds per row (``theory.bounds``; all for the *class* constants H0, H1, mu/theta of the row):
+Bounds per row (``warmup_theory.theory.bounds``; all for the *class* constants H0, H1, mu/theta of the row):
 
 ===================  ========================================  =====================================
 schedule             upper_closed                              upper_recursive
@@ -27,8 +27,8 @@ iterates the PL one-step bound, so ``upper_recursive <= upper_closed`` is an inv
 bound is given in the row's notes.
 
 The family closed form (toolkit's own Thm 4.3 for any admissible (a, b), claim "Lemma adaptive family")
-is filled only when (a, b) is admissible (:func:`theory.bounds.adaptive_family_admissible`: a, b > 1/2);
-otherwise the cell stays empty and the notes say why.  On aiming-only problems ``theory.bounds`` has no
+is filled only when (a, b) is admissible (:func:`warmup_theory.theory.bounds.adaptive_family_admissible`: a, b > 1/2);
+otherwise the cell stays empty and the notes say why.  On aiming-only problems ``warmup_theory.theory.bounds`` has no
 family bound, so both family cells stay empty there (the notes say so).
 
 ``lower`` (witness rows only, ``fixed-stable``): pl_fixed_lower_iterations(..., eta=η) (μ-PL witness)
@@ -50,23 +50,23 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import torch
 
-from numerics.table.invariants import mark_rows
-from numerics.table.rows import Estimate, TableRow
-from numerics.table.spec import (ORACLE_RATIO, PRACTICAL_DOC, Family, Instance, TableConfig, family)
+from warmup_theory.numerics.table.invariants import mark_rows
+from warmup_theory.numerics.table.rows import Estimate, TableRow
+from warmup_theory.numerics.table.spec import (ORACLE_RATIO, PRACTICAL_DOC, Family, Instance, TableConfig, family)
 
 __all__ = ["StackedProblem", "FamilyRun", "TableRun", "run_family", "run_table", "schedule_params",
            "row_bounds", "Progress"]
 
 
 class StackedProblem:
-    """Several problems as one batched problem for :func:`numerics.gd.run_gd` (duck-typed ``Problem``).
+    """Several problems as one batched problem for :func:`warmup_theory.numerics.gd.run_gd` (duck-typed ``Problem``).
 
     Run r belongs to block ``blocks[r]``; block j evaluates ``problems[j]`` on the first
     ``problems[j].dim`` coordinates (extra coordinates have zero gradient and never move).
     Problems with ``fn`` and ``shared_params`` are evaluated with their parameters moved to the
     device and dtype of W (so the stacked program runs on CUDA too).
 
-    >>> from numerics.problems import cosh_problem, quadratic_problem
+    >>> from warmup_theory.numerics.problems import cosh_problem, quadratic_problem
     >>> sp_ = StackedProblem([cosh_problem(1.0, 1.0), quadratic_problem([1.0, 4.0])], [0, 1, 1])
     >>> W = torch.tensor([[1.0, 5.0], [1.0, 1.0], [0.0, 1.0]], dtype=torch.float64)
     >>> [round(float(v), 6) for v in sp_.f(W)]
@@ -120,13 +120,13 @@ class StackedProblem:
 
 
 def _bounds_module() -> Any:
-    import theory.bounds as tb
+    import warmup_theory.theory.bounds as tb
 
     return tb
 
 
 def fixed_stable_step(inst: Instance) -> float:
-    """η of the ``fixed-stable`` schedule (see :mod:`numerics.table.spec`)."""
+    """η of the ``fixed-stable`` schedule (see :mod:`warmup_theory.numerics.table.spec`)."""
     L0 = inst.H0 + inst.H1 * inst.gap0
     if inst.mu is not None or inst.theta is None:
         return 1.0 / L0
@@ -134,7 +134,7 @@ def fixed_stable_step(inst: Instance) -> float:
 
 
 def family_ab() -> tuple[float, float]:
-    """The best proven (a, b) of the warm-up family (``theory.bounds.BEST_ADAPTIVE_FAMILY``)."""
+    """The best proven (a, b) of the warm-up family (``warmup_theory.theory.bounds.BEST_ADAPTIVE_FAMILY``)."""
     a, b = _bounds_module().BEST_ADAPTIVE_FAMILY
     return float(a), float(b)
 
@@ -214,7 +214,7 @@ def _family_bounds(tb: Any, schedule: str, a: float | None, b: float | None, H0:
     if a is None or b is None:
         return None, None
     if not mu:
-        notes.append(f"family bound at (a, b) = ({a:.6g}, {b:.6g}): n/a (theory.bounds proves the family only "
+        notes.append(f"family bound at (a, b) = ({a:.6g}, {b:.6g}): n/a (warmup_theory.theory.bounds proves the family only "
                      "under mu-PL; this problem is aiming-only)")
         return None, None
     if not (math.isclose(alpha, a * H0, rel_tol=1e-12, abs_tol=0.0)
@@ -316,7 +316,7 @@ class FamilyRun:
     eps: float
     instances: list[Instance]
     rows: list[TableRow]
-    result: Any                                   # numerics.gd.GDBatchResult
+    result: Any                                   # warmup_theory.numerics.gd.GDBatchResult
     run_index: dict[tuple[int, str], list[int]]   # (instance index, schedule) -> run ids
     seconds: float
 
@@ -337,7 +337,7 @@ class TableRun:
 
 def run_family(fam: Family, cfg: TableConfig) -> FamilyRun:
     """Build ``fam``'s instances, run every (instance, schedule) as one batched program, make rows."""
-    from numerics.gd import run_gd
+    from warmup_theory.numerics.gd import run_gd
 
     t_build = time.perf_counter()
     instances = fam.build(cfg.quick, cfg.seed)
@@ -419,7 +419,7 @@ def run_family(fam: Family, cfg: TableConfig) -> FamilyRun:
 
 def run_table(cfg: TableConfig, progress: Progress | None = None) -> TableRun:
     """Run every requested family; a family whose dependencies are missing is reported, not hidden."""
-    from numerics import __version__
+    from warmup_theory.numerics import __version__
 
     fams: list[FamilyRun] = []
     missing: dict[str, str] = {}

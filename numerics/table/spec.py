@@ -1,32 +1,32 @@
 """What ``warmup-theory table`` runs: problem families × schedules, with their documented choices.
 
-Problem families (``--problems``; each is one batched GD program, see :mod:`numerics.table.runner`):
+Problem families (``--problems``; each is one batched GD program, see :mod:`warmup_theory.numerics.table.runner`):
 
 ==================  =========================================================================
 ``cosh``            the extremal function (H0/H1)(cosh(√H1 w) − 1): f'' = H0 + H1 f exactly,
-                    μ = H0, θ = 1 (:func:`numerics.problems.cosh_problem`)
+                    μ = H0, θ = 1 (:func:`warmup_theory.numerics.problems.cosh_problem`)
 ``pl-hard``         the PL hard function of Thm 4.1(3), started where its gap is gap0
-                    (:func:`numerics.problems.pl_hard_problem`, :func:`theory.hard_functions.pl_hard_start`)
+                    (:func:`warmup_theory.numerics.problems.pl_hard_problem`, :func:`warmup_theory.theory.hard_functions.pl_hard_start`)
 ``pl-witness``      the lower bound's witness member q(w) = (μ/2)w² of the class (H0, H1, μ), started
-                    at √(2·gap0/μ) (:func:`theory.bounds.pl_lower_bound_witness`); its fixed-stable
-                    row carries ``lower`` = :func:`theory.bounds.pl_fixed_lower_iterations`
+                    at √(2·gap0/μ) (:func:`warmup_theory.theory.bounds.pl_lower_bound_witness`); its fixed-stable
+                    row carries ``lower`` = :func:`warmup_theory.theory.bounds.pl_fixed_lower_iterations`
 ``aiming-witness``  the witness q_λ(w) = (λ/2)w² of the aiming lower bound Thm 4.1(1–2)
-                    (toolkit's form, :func:`theory.bounds.aiming_fixed_lower_iterations`); its
+                    (toolkit's form, :func:`warmup_theory.theory.bounds.aiming_fixed_lower_iterations`); its
                     fixed-stable row carries ``lower``; rows show the class gap0 (the problem
                     name says ``class gap0=…``; the run's own start gap is in the notes)
 ``quadratic``       ½(w − c)ᵀA(w − c) (H1 = 0 and H1 > 0 variants)
 ``quartic``         w⁴ and Σ c_i w_i⁶ (convex polynomials; θ = 1, not PL)
 ``random-class``    random members of the class built by the closure rules
-                    (:func:`numerics.problems.random_class_member`)
+                    (:func:`warmup_theory.numerics.problems.random_class_member`)
 ``deep-linear``     a strongly balanced deep linear network (widths (3, 4, 2)), ½·MSE summed,
                     Gaussian data with exact f*; (H0, H1) from
-                    :func:`theory.architectures.deep_linear.deep_linear_constants` (certified on
+                    :func:`warmup_theory.theory.architectures.deep_linear.deep_linear_constants` (certified on
                     balanced weights only — GD drifts off them, the drift is reported, so the
                     rows flag H0, H1 as estimates, shown ``~``); μ is an ESTIMATE: the PL ratio
                     |∇f|²/(2(f − f*)) along one run bounds μ only from above, shown
                     ``~m [0, m]`` (m = its minimum); not in ``--quick``
 ``two-layer-ce``    a two-layer network, one hidden unit, sine-perturbed identity activation,
-                    binary CE + L2; (H0, H1) from :func:`theory.architectures.two_layer_ce.\
+                    binary CE + L2; (H0, H1) from :func:`warmup_theory.theory.architectures.two_layer_ce.\
 two_layer_ce_constants` (corrected Prop 3.3); f* in a certified bracket; μ an ESTIMATE
                     (``~m [0, m]`` as for deep-linear); not in ``--quick``
 ==================  =========================================================================
@@ -35,12 +35,12 @@ Schedules (``--schedules``), all of the form η = 1/(alpha + beta·gap):
 
 * ``warmup`` — Eq. (1) (v2): 1/(10·H0 + 20·H1·gap).
 * ``warmup-family`` — 1/(a·H0 + b·H1·gap) with the best proven (a, b) =
-  :data:`theory.bounds.BEST_ADAPTIVE_FAMILY` (the (a, b) maximising the proven rate).
+  :data:`warmup_theory.theory.bounds.BEST_ADAPTIVE_FAMILY` (the (a, b) maximising the proven rate).
 * ``fixed-stable`` — the class-stable fixed step η = 1/(H0 + H1·gap0): half the largest certified
-  class-stable step :func:`theory.bounds.pl_fixed_step` = 2/(H0 + H1·gap0), and the step for which
-  :func:`theory.bounds.pl_fixed_iterations` is proved (it maximises the guaranteed decrease).
+  class-stable step :func:`warmup_theory.theory.bounds.pl_fixed_step` = 2/(H0 + H1·gap0), and the step for which
+  :func:`warmup_theory.theory.bounds.pl_fixed_iterations` is proved (it maximises the guaranteed decrease).
   On non-PL (aiming-only) problems η = min(1/(H0 + H1·gap0), θ/(2H0 + H1·gap0)), the default of
-  :func:`theory.bounds.aiming_fixed_iterations`.
+  :func:`warmup_theory.theory.bounds.aiming_fixed_iterations`.
 * ``fixed-oracle`` — the best fixed step of the grid η_fixed-stable·10^(j/8), j = 0..G−1, on that
   very instance (fewest iterations; ties → smaller step).  **An oracle**: found by running every
   grid step to the end, so no user can know it in advance; no bound applies to it.  The grid ratio
@@ -49,8 +49,8 @@ Schedules (``--schedules``), all of the form η = 1/(alpha + beta·gap):
   documented choice η_peak = 1/H0 (the classical 1/L step with L = H0), C = 2·H1/H0 (theory's ratio),
   f̂* = 0 for non-negative losses (else the exact f*).  Because f̂* <= f*, it is the family member
   (a, b) = (1 + 2·H1·(f* − f̂*)/H0, 2), inside the proven region a, b > 1/2, so on μ-PL problems the
-  family closed form :func:`theory.bounds.pl_adaptive_family_iterations` (toolkit's own Thm 4.3 for the
-  family) and the family recursion bound :func:`theory.bounds.pl_adaptive_recursion_iterations` apply
+  family closed form :func:`warmup_theory.theory.bounds.pl_adaptive_family_iterations` (toolkit's own Thm 4.3 for the
+  family) and the family recursion bound :func:`warmup_theory.theory.bounds.pl_adaptive_recursion_iterations` apply
   to it at that (a, b) (the runner checks admissibility and leaves the cells empty, with a note, if not).
 
 >>> [f.name for f in FAMILIES]
@@ -72,7 +72,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-from numerics.table.rows import SCHEDULES
+from warmup_theory.numerics.table.rows import SCHEDULES
 
 __all__ = ["Instance", "Family", "FAMILIES", "FAMILY_NAMES", "QUICK_FAMILY_NAMES", "SCHEDULE_NAMES", "TableConfig",
            "parse_list", "start_at_gap", "ORACLE_RATIO", "PRACTICAL_DOC"]
@@ -104,7 +104,7 @@ class Instance:
 
     label: str
     family: str
-    problem: Any                      # numerics.problems.Problem (unbatched)
+    problem: Any                      # warmup_theory.numerics.problems.Problem (unbatched)
     w0: np.ndarray                    # [dim]
     H0: float
     H1: float
@@ -167,7 +167,7 @@ def start_at_gap(problem: Any, center: np.ndarray, direction: np.ndarray, gap0: 
     Valid for convex f minimised at ``center`` (the gap is then non-decreasing in t).  The returned
     point's gap equals gap0 to ~1e-12 relative; rows report the measured gap, not the target.
 
-    >>> from numerics.problems import cosh_problem
+    >>> from warmup_theory.numerics.problems import cosh_problem
     >>> w = start_at_gap(cosh_problem(1.0, 1.0), np.zeros(1), np.ones(1), 10.0)
     >>> round(float(np.cosh(w[0]) - 1), 9)
     10.0
@@ -219,7 +219,7 @@ def _instance(label: str, family: str, problem: Any, w0: np.ndarray, *, H0: floa
 # family builders
 
 def _build_cosh(quick: bool, seed: int) -> list[Instance]:
-    from numerics.problems import cosh_problem
+    from warmup_theory.numerics.problems import cosh_problem
 
     cases = [(1.0, 1.0, 100.0)] if quick else [(1.0, 1.0, 1.0), (1.0, 1.0, 100.0), (4.0, 0.25, 100.0)]
     out = []
@@ -231,8 +231,8 @@ def _build_cosh(quick: bool, seed: int) -> list[Instance]:
 
 
 def _build_pl_hard(quick: bool, seed: int) -> list[Instance]:
-    from numerics.problems import pl_hard_problem
-    from theory.hard_functions import pl_hard_start
+    from warmup_theory.numerics.problems import pl_hard_problem
+    from warmup_theory.theory.hard_functions import pl_hard_start
 
     cases = [(1.0, 1.0, 0.5, 100.0)] if quick else [(1.0, 1.0, 0.5, 100.0), (1.0, 1.0, 1.0, 10.0)]
     out = []
@@ -244,8 +244,8 @@ def _build_pl_hard(quick: bool, seed: int) -> list[Instance]:
 
 
 def _build_pl_witness(quick: bool, seed: int) -> list[Instance]:
-    from numerics.problems import quadratic_problem
-    from theory.bounds import pl_lower_bound_witness
+    from warmup_theory.numerics.problems import quadratic_problem
+    from warmup_theory.theory.bounds import pl_lower_bound_witness
 
     cases = [(1.0, 1.0, 0.5, 100.0)] if quick else [(1.0, 1.0, 0.5, 100.0), (1.0, 0.1, 0.25, 100.0)]
     out = []
@@ -261,12 +261,12 @@ def _build_pl_witness(quick: bool, seed: int) -> list[Instance]:
 
 
 def _build_aiming_witness(quick: bool, seed: int) -> list[Instance]:
-    """Thm 4.1(1–2) witness (toolkit's form, :func:`theory.bounds.aiming_fixed_lower_iterations`):
+    """Thm 4.1(1–2) witness (toolkit's form, :func:`warmup_theory.theory.bounds.aiming_fixed_lower_iterations`):
     q_λ(w) = (λ/2)w², λ = min(H0, 2·gap0/d0², 2e·eps/d0²), started at w0 = d0, in the θ-aiming class
     (H0, H1, θ = 1) with start gap <= gap0 and dist0 = d0.  Rows show the CLASS gap0 (the bound's
     parameter; the fixed step is computed from it) — the problem name says ``class gap0=…`` — and
     the run's own start gap λd0²/2 is in the notes."""
-    from numerics.problems import quadratic_problem
+    from warmup_theory.numerics.problems import quadratic_problem
 
     eps = 1e-2
     cases = [(1.0, 1.0, 10.0, 1.0)] if quick else [(1.0, 1.0, 10.0, 1.0), (1.0, 1.0, 100.0, 1.0)]
@@ -287,7 +287,7 @@ def _build_aiming_witness(quick: bool, seed: int) -> list[Instance]:
 
 
 def _build_quadratic(quick: bool, seed: int) -> list[Instance]:
-    from numerics.problems import quadratic_problem
+    from warmup_theory.numerics.problems import quadratic_problem
 
     rng = np.random.default_rng(seed)
     cases = [(np.linspace(0.1, 1.0, 10), 0.0)] if quick else \
@@ -302,7 +302,7 @@ def _build_quadratic(quick: bool, seed: int) -> list[Instance]:
 
 
 def _build_quartic(quick: bool, seed: int) -> list[Instance]:
-    from numerics.problems import quartic_problem
+    from warmup_theory.numerics.problems import quartic_problem
 
     cases = [(1.0, 1.0, 4, 16.0)] if quick else [(1.0, 1.0, 4, 16.0), ([1.0, 2.0], 20.0, 6, 4.0)]
     rng = np.random.default_rng(seed + 100)
@@ -317,7 +317,7 @@ def _build_quartic(quick: bool, seed: int) -> list[Instance]:
 
 
 def _build_random(quick: bool, seed: int) -> list[Instance]:
-    from numerics.problems import random_class_member
+    from warmup_theory.numerics.problems import random_class_member
 
     n = 1 if quick else 4
     rng = np.random.default_rng(seed + 200)
@@ -338,7 +338,7 @@ def _pl_ratio_estimate(problem: Any, w0: np.ndarray, alpha: float, beta: float, 
     runs are batched); returns (Estimate(m, 0, m), steps, final w) with m = the minimum ratio: the
     PL constant is at most the ratio at every point, so μ <= m; nothing certifies a lower end above 0.
     """
-    from numerics.table.rows import Estimate
+    from warmup_theory.numerics.table.rows import Estimate
 
     w = torch.as_tensor(w0.reshape(1, -1), dtype=torch.float64).clone()
     ratios = []
@@ -360,12 +360,12 @@ def _pl_ratio_estimate(problem: Any, w0: np.ndarray, alpha: float, beta: float, 
 
 
 def _build_deep_linear(quick: bool, seed: int) -> list[Instance]:
-    from numerics.models.data import regression_data
-    from numerics.models.deep_linear import (balanced_deep_linear, balancedness_residual,
+    from warmup_theory.numerics.models.data import regression_data
+    from warmup_theory.numerics.models.deep_linear import (balanced_deep_linear, balancedness_residual,
                                              deep_linear_loss_batched, n_params, unflatten_weights)
-    from numerics.problems import Problem
-    from theory.architectures.deep_linear import deep_linear_constants
-    from theory.bounds import BEST_ADAPTIVE_FAMILY
+    from warmup_theory.numerics.problems import Problem
+    from warmup_theory.theory.architectures.deep_linear import deep_linear_constants
+    from warmup_theory.theory.bounds import BEST_ADAPTIVE_FAMILY
 
     g = torch.Generator().manual_seed(seed)
     data = regression_data(3, 2, 8, generator=g)
@@ -382,7 +382,7 @@ def _build_deep_linear(quick: bool, seed: int) -> list[Instance]:
         p = Problem(name=f"deep_linear{widths}", dim=n_params(widths), f=lambda W, _fn=fn, _s=shared: _fn(W, _s),
                     fn=fn, shared_params=shared, f_star=data.f_star, H0=float(c.H0),
                     H1=float(c.H1), mu=None, theta=None, minimiser_dist=None,
-                    provenance="theory.architectures.deep_linear_constants (corrected Prop 3.2): certified on "
+                    provenance="warmup_theory.theory.architectures.deep_linear_constants (corrected Prop 3.2): certified on "
                                "strongly balanced weights, X of full row rank; f* exact (Eckart-Young)",
                     family="deep_linear")
         w0 = bw.theta.numpy().reshape(-1)
@@ -402,11 +402,11 @@ def _build_deep_linear(quick: bool, seed: int) -> list[Instance]:
 
 
 def _build_two_layer_ce(quick: bool, seed: int) -> list[Instance]:
-    from numerics.models.two_layer import (one_unit_f_star_bracket, sine_activation, sine_activation_constants,
+    from warmup_theory.numerics.models.two_layer import (one_unit_f_star_bracket, sine_activation, sine_activation_constants,
                                            two_layer_ce_loss_batched)
-    from numerics.problems import Problem
-    from theory.architectures.two_layer_ce import two_layer_ce_constants
-    from theory.bounds import BEST_ADAPTIVE_FAMILY
+    from warmup_theory.numerics.problems import Problem
+    from warmup_theory.theory.architectures.two_layer_ce import two_layer_ce_constants
+    from warmup_theory.theory.bounds import BEST_ADAPTIVE_FAMILY
 
     rng = np.random.default_rng(seed + 300)
     xv = rng.standard_normal(2)
@@ -426,7 +426,7 @@ def _build_two_layer_ce(quick: bool, seed: int) -> list[Instance]:
                                          activation=act)
     p = Problem(name="two_layer_ce", dim=3, f=lambda W: fn(W, shared), fn=fn, shared_params=shared, f_star=lo, H0=float(c.H0), H1=float(c.H1), mu=None, theta=None,
                 minimiser_dist=None, family="two_layer_ce",
-                provenance="theory.architectures.two_layer_ce_constants (corrected Prop 3.3 H0, evaluated at the "
+                provenance="warmup_theory.theory.architectures.two_layer_ce_constants (corrected Prop 3.3 H0, evaluated at the "
                            "upper end of the f* bracket)")
     w0 = np.array([-2.0, *(xv / xn)])
     a_, b_ = BEST_ADAPTIVE_FAMILY

@@ -7,7 +7,7 @@ grid with the schedules ``warmup`` (Eq. 1), ``warmup-family`` (best proven (a, b
 The observed count for any larger eps is read off the recorded gap history (first k with
 gap_k <= eps), so one program gives both sweeps.
 
-Bounds per point (``theory.bounds``): Thm 4.3 corrected (warm-up, closed), the warm-up and family
+Bounds per point (``warmup_theory.theory.bounds``): Thm 4.3 corrected (warm-up, closed), the warm-up and family
 recursions, the fixed-step closed form and recursion, and the fixed step's lower bound
 (Thm 4.1(3) corrected) — a statement about the *class*, attained on the witness q; the cosh curve
 may lie below it.  The fixed-step bounds use the η the fixed-stable run used (1/alpha of that run).
@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from numerics.table.spec import ORACLE_RATIO, Instance, _instance
+from warmup_theory.numerics.table.spec import ORACLE_RATIO, Instance, _instance
 
 __all__ = ["SweepResult", "SweepCheck", "SWEEP_SCHEDULES", "DESCENT_SCHEDULES", "UPPER_PAIRS", "run_sweeps",
            "first_hits", "findings", "sweep_checks", "sweep_violations"]
@@ -136,11 +136,11 @@ DESCENT_SCHEDULES: tuple[str, ...] = ("warmup", "warmup-family", "fixed-stable")
 def run_sweeps(*, quick: bool = False, device: str = "cpu", seed: int = 0, grid: int = 16,
                max_iter: int = 60_000) -> SweepResult:
     """Run the gap0 / eps sweep program (see module docstring)."""
-    import theory.bounds as tb
-    from numerics.gd import run_gd
-    from numerics.problems import cosh_problem, quadratic_problem
-    from numerics.table.runner import StackedProblem
-    from numerics.table.spec import start_at_gap
+    import warmup_theory.theory.bounds as tb
+    from warmup_theory.numerics.gd import run_gd
+    from warmup_theory.numerics.problems import cosh_problem, quadratic_problem
+    from warmup_theory.numerics.table.runner import StackedProblem
+    from warmup_theory.numerics.table.spec import start_at_gap
 
     H0, H1, mu = 1.0, 1.0, 1.0
     # grids sized for the time budget (default run <= 2 min, --quick <= 20 s on 2 shared cores)
@@ -274,7 +274,7 @@ class SweepCheck:
 
 def sweep_checks(sw: SweepResult) -> SweepCheck:
     """Check every sweep point (see :class:`SweepCheck`)."""
-    from numerics.table.invariants import Unchecked, check_descent, check_lower, check_upper
+    from warmup_theory.numerics.table.invariants import Unchecked, check_descent, check_lower, check_upper
 
     viol: list[str] = []
     unch: list[str] = []

@@ -11,32 +11,32 @@
 * :func:`attention_constants` — one linear-attention layer for in-context regression
   (toolkit's own Prop 3.4 / E.2).
 
-Proofs: ``proofs_checks/claims_architectures.py``.
+Proofs: ``proofs_checks/claims/architectures.py``.
 
->>> from theory.architectures import deep_linear_constants
+>>> from warmup_theory.theory.architectures import deep_linear_constants
 >>> deep_linear_constants(1, 3.0, 1.0, 1.0, 0.0)
 HSmooth(H0=9.0, H1=0.0)
 """
 
-from theory.architectures.activations import (
+from warmup_theory.theory.architectures.activations import (
     ACTIVATIONS,
     ActivationConstants,
     activation_constants,
     sin_perturbed_identity,
 )
-from theory.architectures.attention import (
+from warmup_theory.theory.architectures.attention import (
     attention_constants,
     attention_data_constant,
     attention_prediction,
 )
-from theory.architectures.deep_linear import (
+from warmup_theory.theory.architectures.deep_linear import (
     DeepLinearDefect,
     deep_linear_bound_function,
     deep_linear_constants,
     deep_linear_printed_defect,
 )
-from theory.architectures.leaky_relu import leaky_relu_bound_function, leaky_relu_constants
-from theory.architectures.two_layer_ce import (
+from warmup_theory.theory.architectures.leaky_relu import leaky_relu_bound_function, leaky_relu_constants
+from warmup_theory.theory.architectures.two_layer_ce import (
     CEWitness,
     TwoLayerCECoefficients,
     two_layer_ce_coefficients,

@@ -1,7 +1,7 @@
 """Global activation constants C1, C2, C3 for Prop 3.3 (v2), certified where possible.
 
 For an activation φ : R → R (a sympy expression in one real symbol, twice continuously
-differentiable) the two-layer bound of :mod:`theory.architectures.two_layer_ce` needs
+differentiable) the two-layer bound of :mod:`warmup_theory.theory.architectures.two_layer_ce` needs
 
     C1 = sup_{s≠0} |φ(s)/s|,   C2 = sup_s |φ'(s)|,   C3 = sup_s |φ''(s)|.
 
@@ -11,7 +11,7 @@ How each supremum is obtained (``ActivationConstants.methods``):
 1. sympy limits at ±∞; an infinite limit means the bound does not exist → ``ValueError``
    naming the bound (e.g. φ = s² has φ' = 2s unbounded);
 2. ``[−R, R]`` (R = 20): rigorous interval branch-and-bound (``mpmath.iv``, outward
-   rounding; :mod:`theory.certify_interval`) on ±g, with a centred (mean-value) form; for
+   rounding; :mod:`warmup_theory.theory.certify.interval`) on ±g, with a centred (mean-value) form; for
    C1 also the enclosure φ(s)/s ∈ φ'(hull{0, s}) (mean value theorem, φ(0) = 0), which
    removes the 0/0 at s = 0.  ``erf``/``erfc`` (monotone) are enclosed from their endpoint
    values, computed by mpmath at 30 digits and widened by 1e-20 (``mpmath.iv.erf`` does not
@@ -106,7 +106,7 @@ def _compile(expr: sp.Expr, s: sp.Symbol) -> Callable:
     """Interval enclosure of expr(s); erf/erfc handled by composition with mpmath.iv."""
     from mpmath import iv
 
-    from theory.certify_interval import compile_iv
+    from warmup_theory.theory.certify.interval import compile_iv
 
     specials = sorted(expr.atoms(sp.erf, sp.erfc), key=sp.default_sort_key)
     if not specials:
@@ -183,7 +183,7 @@ class _Bound:
 
     def tails(self) -> None:
         """|s| >= R: interval enclosure (certified) or sympy limit + sampling; ValueError if unbounded."""
-        from theory.certify_interval import maximize_1d
+        from warmup_theory.theory.certify.interval import maximize_1d
 
         gl = None
         for dom, end in (((_R, math.inf), sp.oo), ((-math.inf, -_R), -sp.oo)):
@@ -222,7 +222,7 @@ class _Bound:
         """
         from mpmath import iv
 
-        from theory.certify_interval import hi, lo, to_iv
+        from warmup_theory.theory.certify.interval import hi, lo, to_iv
 
         if any(not isinstance(f, sp.exp) for f in self.g.atoms(sp.Function)):
             return False
@@ -269,7 +269,7 @@ class _Bound:
         """
         from mpmath import iv
 
-        from theory.certify_interval import hi, lo, to_iv
+        from warmup_theory.theory.certify.interval import hi, lo, to_iv
 
         s = self.s
         num = sp.numer(sp.together(sp.diff(self.g, s)))
@@ -306,7 +306,7 @@ class _Bound:
 
     def interior(self) -> None:
         """[−R, R]: rigorous best-first branch-and-bound on ±g (plain, simplified, centred forms)."""
-        from theory.certify_interval import maximize_1d, mean_value_form
+        from warmup_theory.theory.certify.interval import maximize_1d, mean_value_form
 
         mv = mean_value_form(_compile(self.g, self.s), _compile(sp.diff(self.g, self.s), self.s))
         for sign in (1, -1):

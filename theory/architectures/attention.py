@@ -1,7 +1,7 @@
 """One linear-attention layer for in-context linear regression, with L2 (Prop 3.4 / E.2, v2).
 
 The paper's constants are not known; this is the toolkit's own statement, proved in
-``proofs_checks/claims_architectures.py`` (claim "Prop 3.4").  The paper's sub-Gaussian
+``proofs_checks/claims/architectures.py`` (claim "Prop 3.4").  The paper's sub-Gaussian
 task assumptions are NOT used: the statement is for a fixed finite set of T prompts
 (an empirical average), with a data constant K computed from the prompts.
 
@@ -38,8 +38,8 @@ from typing import Any
 
 import sympy as sp
 
-from theory._checks import check_scalar, to_sympy
-from theory.hsmooth import HSmooth
+from warmup_theory.theory.validate import check_scalar, to_sympy
+from warmup_theory.theory.hsmooth import HSmooth
 
 __all__ = ["attention_constants", "attention_prediction", "attention_data_constant"]
 

@@ -1,6 +1,6 @@
 """Deep linear network with squared loss on strongly balanced weights (Prop 3.2, v2; corrected).
 
-Model (conventions shared with ``numerics.models``):
+Model (conventions shared with ``warmup_theory.numerics.models``):
 
 * data ``X ∈ R^{d×m}`` (columns are samples), targets ``Y ∈ R^{c×m}``;
 * weights ``W_1 ∈ R^{n_1×d}, …, W_l ∈ R^{c×n_{l−1}}``, end-to-end matrix ``P = W_l⋯W_1``;
@@ -11,7 +11,7 @@ Model (conventions shared with ``numerics.models``):
 * ``x_norm = ‖X‖₂``, ``x_lambda_min = λ_min(XXᵀ) > 0`` (X of FULL ROW RANK: required),
   ``y_norm = ‖Y‖_F``, ``f_star = inf f`` over ALL weights of the given widths.
 
-Theorem (toolkit's corrected Prop 3.2; proof in ``proofs_checks/claims_architectures.py``).
+Theorem (toolkit's corrected Prop 3.2; proof in ``proofs_checks/claims/architectures.py``).
 Let ``ρ = ‖R‖_F = √(2f)`` (R = PX − Y), ``q(f) = (√(2f) + ‖Y‖_F)/√λ_min``,
 ``a = 2(l−1)/l``, ``b = (l−2)/l`` and
 
@@ -54,8 +54,8 @@ from typing import Any
 
 import sympy as sp
 
-from theory._checks import check_scalar, is_symbolic, to_sympy
-from theory.hsmooth import HSmooth
+from warmup_theory.theory.validate import check_scalar, is_symbolic, to_sympy
+from warmup_theory.theory.hsmooth import HSmooth
 
 __all__ = [
     "deep_linear_constants",
@@ -156,7 +156,7 @@ def deep_linear_constants(depth: int, x_norm: Any, x_lambda_min: Any, y_norm: An
 
     Scope: the returned ``HSmooth`` bounds ‖∇²f(W)‖₂ <= H0 + H1(f(W) − f*) **on strongly
     balanced W only**, not on all of weight space. GD preserves balancedness only approximately
-    (gradient flow preserves it exactly), so bounds of ``theory.bounds`` fed with these constants
+    (gradient flow preserves it exactly), so bounds of ``warmup_theory.theory.bounds`` fed with these constants
     are guarantees only along runs that stay balanced; ``warmup-theory table`` reports the drift.
 
     >>> c = deep_linear_constants(3, 1.0, 0.25, 2.0, 0.0)

@@ -1,7 +1,7 @@
 """One hidden leaky-ReLU unit with squared loss (Prop D.1, v2 — the toolkit's own statement).
 
 The paper's statement and constants for Prop D.1 (v1 Prop 3.2) are not known; this is the
-toolkit's own, proved in ``proofs_checks/claims_architectures.py`` (claim "Prop D.1").
+toolkit's own, proved in ``proofs_checks/claims/architectures.py`` (claim "Prop D.1").
 
 Model: ``X ∈ R^{d×m}`` (columns are samples), ``Y ∈ R^{c×m}``, first-layer weights
 ``w ∈ R^d`` (ONE hidden unit), output weights ``v ∈ R^c``, leaky ReLU
@@ -46,9 +46,9 @@ from typing import Any
 
 import sympy as sp
 
-from theory._checks import check_scalar, to_sympy
-from theory.architectures.deep_linear import check_tangent_point
-from theory.hsmooth import HSmooth
+from warmup_theory.theory.validate import check_scalar, to_sympy
+from warmup_theory.theory.architectures.deep_linear import check_tangent_point
+from warmup_theory.theory.hsmooth import HSmooth
 
 __all__ = ["leaky_relu_constants", "leaky_relu_bound_function"]
 
@@ -91,7 +91,7 @@ def leaky_relu_constants(alpha: Any, x_norm: Any, x_lambda_min: Any, y_norm: Any
     (default ``½ y_norm²``, which is >= f* because v = 0 gives f = ½‖Y‖²).
 
     Scope: the bound holds at balanced points (‖w‖ = ‖v‖) off the kinks (no wᵀx_j = 0), not on
-    all of weight space; bounds of ``theory.bounds`` fed with these constants are guarantees only
+    all of weight space; bounds of ``warmup_theory.theory.bounds`` fed with these constants are guarantees only
     along runs that stay in that set.
 
     >>> import sympy as sp

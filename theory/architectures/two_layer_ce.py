@@ -1,6 +1,6 @@
 """Two-layer network, cross-entropy summed over samples, L2 (Prop 3.3, v2; corrected H0).
 
-Model (conventions shared with ``numerics.models``):
+Model (conventions shared with ``warmup_theory.numerics.models``):
 
 * ``X ∈ R^{d×m}``, first layer ``W2 ∈ R^{h×d}``, output layer ``W1 ∈ R^{k×h}``,
   logits ``Z = W1·φ(W2·X) ∈ R^{k×m}``;
@@ -8,11 +8,11 @@ Model (conventions shared with ``numerics.models``):
   samples).  k = 1: binary logistic loss ``log(1 + exp(−y_j z_j))``, y_j ∈ {−1, +1};
   k >= 2: softmax cross-entropy with integer labels;
 * activation with ``|φ(s)| <= C1|s|, |φ'(s)| <= C2, |φ''(s)| <= C3`` for all s
-  (see :mod:`theory.architectures.activations`);
+  (see :mod:`warmup_theory.theory.architectures.activations`);
 * ``x_norm = ‖X‖₂`` (spectral norm of the data matrix); Hessian w.r.t. (W1, W2) flattened,
   spectral norm; u = ‖W1‖_F, v = ‖W2‖_F, L = Σ_j CE_j.
 
-Curvature bound (proved in ``proofs_checks/claims_architectures.py``, claim "Prop 3.3"):
+Curvature bound (proved in ``proofs_checks/claims/architectures.py``, claim "Prop 3.3"):
 
     ‖∇²f‖₂ <= λ1 + λ2 + A1u² + A2v² + A12·uv + Bmix·u·√L + Bres·√L,
     A1 = C2²‖X‖², A2 = C1²‖X‖², A12 = 2C1C2‖X‖², Bmix = √2·C3‖X‖², Bres = 2√2·C2‖X‖.
@@ -48,8 +48,8 @@ from typing import Any
 
 import sympy as sp
 
-from theory._checks import check_scalar, to_sympy
-from theory.hsmooth import HSmooth
+from warmup_theory.theory.validate import check_scalar, to_sympy
+from warmup_theory.theory.hsmooth import HSmooth
 
 __all__ = [
     "TwoLayerCECoefficients",

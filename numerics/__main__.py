@@ -1,5 +1,0 @@
-import sys
-
-from numerics.cli import main
-
-sys.exit(main())

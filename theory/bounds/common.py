@@ -1,0 +1,148 @@
+"""Shared plumbing of the bound calculators: one formula, two back-ends.
+
+Every calculator in :mod:`warmup_theory.theory.bounds` is written once against a tiny
+operations object: :data:`NUM` (plain ``math`` on floats) or :data:`SYM`
+(sympy, returning ``Piecewise`` / ``Max`` / ``ceiling`` expressions).
+:func:`backend` picks the sympy one as soon as any argument carries free
+symbols, and converts the numeric arguments with :func:`warmup_theory.theory.validate.to_sympy`.
+
+Iteration counts are **integers** (returned as ``float`` on the numeric path,
+a ``ceiling(...)`` expression on the symbolic path): a count ``K`` means
+"f(w_k) − f* <= eps for every k >= K", proved for every member of the class.
+
+>>> ops, (x,) = backend(2.0)
+>>> ops is NUM, ops.ceil(2.2)
+(True, 3.0)
+>>> import sympy as sp
+>>> ops, (x,) = backend(sp.Symbol("x", positive=True))
+>>> ops.ceil(x)
+ceiling(x)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import sympy as sp
+
+from warmup_theory.theory.validate import check_scalar, is_symbolic, to_sympy
+
+__all__ = ["NUM", "SYM", "backend", "checked", "as_result"]
+
+
+class _Num:
+    symbolic = False
+    inf = math.inf
+
+    @staticmethod
+    def log(x: float) -> float:
+        return math.log(x)
+
+    @staticmethod
+    def sqrt(x: float) -> float:
+        return math.sqrt(x)
+
+    @staticmethod
+    def acosh(x: float) -> float:
+        return math.acosh(x)
+
+    @staticmethod
+    def sinh(x: float) -> float:
+        return math.sinh(x)
+
+    @staticmethod
+    def max(*a: float) -> float:
+        return float(max(a))
+
+    @staticmethod
+    def min(*a: float) -> float:
+        return float(min(a))
+
+    @staticmethod
+    def ceil(x: float) -> float:
+        # a count: the smallest integer >= x; tiny float noise above an integer is not rounded away
+        return float(math.ceil(x))
+
+    @staticmethod
+    def where(*branches: tuple[Any, Callable[[], Any]], otherwise: Callable[[], Any]) -> Any:
+        """First branch whose condition holds; branches are lazy (no log(0) on dead branches)."""
+        for cond, fn in branches:
+            if bool(cond):
+                return fn()
+        return otherwise()
+
+    @staticmethod
+    def eq0(x: float) -> bool:
+        return x == 0
+
+
+class _Sym:
+    symbolic = True
+    inf = sp.oo
+
+    log = staticmethod(sp.log)
+    sqrt = staticmethod(sp.sqrt)
+    acosh = staticmethod(sp.acosh)
+    sinh = staticmethod(sp.sinh)
+
+    @staticmethod
+    def max(*a: Any) -> Any:
+        return sp.Max(*a)
+
+    @staticmethod
+    def min(*a: Any) -> Any:
+        return sp.Min(*a)
+
+    @staticmethod
+    def ceil(x: Any) -> Any:
+        return sp.ceiling(x)
+
+    @staticmethod
+    def where(*branches: tuple[Any, Callable[[], Any]], otherwise: Callable[[], Any]) -> Any:
+        pieces = []
+        for cond, fn in branches:
+            c = sp.sympify(cond)
+            if c is sp.false:
+                continue
+            if c is sp.true:
+                pieces.append((fn(), True))
+                break
+            pieces.append((fn(), c))
+        else:
+            pieces.append((otherwise(), True))
+        if len(pieces) == 1:
+            return pieces[0][0]
+        return sp.Piecewise(*pieces)
+
+    @staticmethod
+    def eq0(x: Any) -> Any:
+        return sp.Eq(x, 0)
+
+
+NUM = _Num()
+SYM = _Sym()
+
+
+def backend(*values: Any) -> tuple[Any, tuple[Any, ...]]:
+    """``(ops, values)``: sympy back-end with sympified values if any value is symbolic."""
+    if is_symbolic(*values):
+        return SYM, tuple(to_sympy(v) for v in values)
+    return NUM, tuple(float(v) for v in values)
+
+
+def checked(**kwargs: Any) -> None:
+    """Run ``check_scalar`` on ``name=(value, options)`` pairs (options as in check_scalar)."""
+    for name, (value, opts) in kwargs.items():
+        check_scalar(name, value, **opts)
+
+
+NONNEG: dict[str, Any] = {"low": 0}
+POS: dict[str, Any] = {"low": 0, "low_open": True}
+
+
+def as_result(ops: Any, value: Any) -> Any:
+    """Float on the numeric path; a lightly simplified expression on the symbolic path."""
+    if ops.symbolic:
+        return value
+    return float(value)
