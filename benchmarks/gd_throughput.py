@@ -98,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                      "torch_runs": nt, "torch_tp": wt / st, "torch_s_all": st * n / nt,
                      "math_runs": nm, "math_tp": wm / sm, "math_s_all": sm * n / nm})
     total = time.perf_counter() - t_start
-    head = (f"| runs N | batched s | batched it·run/s | loop-torch it·run/s (timed on) | loop-torch s for N (extrap.) "
-            f"| loop-math it·run/s (timed on) | loop-math s for N (extrap.) | speed-up vs loop-torch | vs loop-math |")
+    head = ("| runs N | batched s | batched it·run/s | loop-torch it·run/s (timed on) | loop-torch s for N (extrap.) "
+            "| loop-math it·run/s (timed on) | loop-math s for N (extrap.) | speed-up vs loop-torch | vs loop-math |")
     lines = [head, "|" + "---|" * 9]
     for r in rows:
         lines.append(

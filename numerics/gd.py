@@ -75,8 +75,9 @@ from __future__ import annotations
 import math
 import numbers
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -133,14 +134,14 @@ class Schedule:
         object.__setattr__(self, "beta", float(b))
 
     @classmethod
-    def fixed(cls, eta: float, name: str | None = None) -> "Schedule":
+    def fixed(cls, eta: float, name: str | None = None) -> Schedule:
         """Fixed step η > 0: alpha = 1/η, beta = 0."""
         eta = check_scalar("eta", eta, low=0, low_open=True)
         return cls(name or f"fixed(eta={eta:.6g})", 1.0 / eta, 0.0)
 
     @classmethod
     def warmup(cls, H0: float, H1: float, a: float = 10.0, b: float = 20.0,
-               name: str | None = None) -> "Schedule":
+               name: str | None = None) -> Schedule:
         """The warm-up family 1/(a·H0 + b·H1·gap); (a, b) = (10, 20) is Eq. (1) (v2)."""
         H0 = check_scalar("H0", H0, low=0)
         H1 = check_scalar("H1", H1, low=0)
@@ -150,7 +151,7 @@ class Schedule:
         return cls(name or default, a * H0, b * H1)
 
     @classmethod
-    def practical(cls, eta_peak: float, C: float, name: str | None = None) -> "Schedule":
+    def practical(cls, eta_peak: float, C: float, name: str | None = None) -> Schedule:
         """The one-parameter warm-up η_peak/(1 + C·gap): alpha = 1/η_peak, beta = C/η_peak."""
         eta_peak = check_scalar("eta_peak", eta_peak, low=0, low_open=True)
         C = check_scalar("C", C, low=0)

@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warmup_theory.numerics.models.leaky_relu import leaky_relu_loss
-
 from warmup_theory.theory.architectures import (
     ACTIVATIONS,
     activation_constants,

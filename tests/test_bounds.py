@@ -14,7 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warmup_theory.theory import bounds as B
-from warmup_theory.theory.hard_functions import cosh_function, cosh_start, pl_hard_function, pl_hard_numeric, pl_hard_start
+from warmup_theory.theory.hard_functions import (
+    cosh_function,
+    cosh_start,
+    pl_hard_function,
+    pl_hard_numeric,
+    pl_hard_start,
+)
 from warmup_theory.theory.regime import pl_crossover_log10_eps, regime_map
 
 pos = st.floats(0.05, 5.0)

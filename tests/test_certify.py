@@ -107,11 +107,11 @@ def test_logistic_frontier_against_mpmath():
     assert c.min_H0(0.0).value == sp.Rational(1, 4)
     for h in (1.0, 2.0, 5.0):
         assert c.min_H0(h).value == 0
-    sig = lambda t: 1 / (1 + mp.exp(-t))  # noqa: E731
+    sig = lambda t: 1 / (1 + mp.exp(-t))
     for h in (0.3, 0.9):
-        k = lambda t, h=h: sig(t) * sig(-t) - h * mp.log(1 + mp.exp(-t))  # noqa: E731
-        dk = lambda t, h=h: mp.diff(k, t)  # noqa: E731
-        knp = lambda t, h=h: np.exp(-t) / (1 + np.exp(-t)) ** 2 - h * np.logaddexp(0, -t)  # noqa: E731
+        k = lambda t, h=h: sig(t) * sig(-t) - h * mp.log(1 + mp.exp(-t))
+        dk = lambda t, h=h: mp.diff(k, t)
+        knp = lambda t, h=h: np.exp(-t) / (1 + np.exp(-t)) ** 2 - h * np.logaddexp(0, -t)
         truth = _mp_sup(k, dk, knp)
         a = c.min_H0(h)
         assert truth > 0 and _contains(a, float(truth), 1e-9), (h, a, truth)
@@ -135,7 +135,7 @@ def _truth_1d(f):
     def phi(h):
         vals = np.abs(F2n(ws)) - h * (Fn(ws) - float(fstar))
         j = int(np.argmax(vals))
-        k = lambda t: abs(F2(t)) - h * (F(t) - fstar)  # noqa: E731
+        k = lambda t: abs(F2(t)) - h * (F(t) - fstar)
         try:
             r = mp.findroot(lambda t: mp.diff(k, t), mp.mpf(ws[j]))
             return max(k(r), k(mp.mpf(ws[j]))), float(vals[j])

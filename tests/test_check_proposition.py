@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from torch.func import hessian
 
 import warmup_theory.numerics.search as chk
+from warmup_theory.numerics.models.deep_linear import deep_linear_loss
+from warmup_theory.numerics.models.two_layer import one_unit_f_star_bracket, sine_activation, two_layer_ce_loss
 from warmup_theory.numerics.search import (
     AttentionCase,
     DeepLinearCase,
@@ -21,8 +23,6 @@ from warmup_theory.numerics.search import (
     aggregate_ratios,
     check_proposition,
 )
-from warmup_theory.numerics.models.deep_linear import deep_linear_loss
-from warmup_theory.numerics.models.two_layer import one_unit_f_star_bracket, sine_activation, two_layer_ce_loss
 
 
 @pytest.mark.parametrize("prop", ["3.2", "3.3", "D.1", "3.4"])
@@ -65,7 +65,7 @@ def test_printed_eq31_violation_found_and_rechecked():
     X = torch.tensor(w["X"], dtype=torch.float64)
     lab = torch.tensor(w["labels"], dtype=torch.float64)
     th = torch.tensor(w["theta_W1_W2"], dtype=torch.float64)
-    loss = lambda t: two_layer_ce_loss(t, X, lab, hidden=1, k=1, lam1=w["lam1"], lam2=w["lam2"],  # noqa: E731
+    loss = lambda t: two_layer_ce_loss(t, X, lab, hidden=1, k=1, lam1=w["lam1"], lam2=w["lam2"],
                                        activation=sine_activation(w["a"], w["omega"]))
     hn = float(torch.linalg.eigvalsh(hessian(loss)(th)).abs().max())
     C1, C2, C3 = 1 + w["a"], 1 + w["a"], w["a"] * w["omega"]
@@ -148,7 +148,7 @@ def test_some_nan_counted_and_skipped(monkeypatch):
 def test_zero_bound_infinite_ratio_is_a_violation(monkeypatch):
     import warmup_theory.theory.architectures as ta
 
-    zero = lambda *a, **kw: type("C", (), {"H0": 0.0, "H1": 0.0})()  # noqa: E731  (bound 0)
+    zero = lambda *a, **kw: type("C", (), {"H0": 0.0, "H1": 0.0})()
     monkeypatch.setattr(ta, "leaky_relu_constants", zero)
     r = check_proposition("D.1", budget="tiny", seed=0)
     assert r.max_ratio == math.inf and r.violated and r.status == "violated"

@@ -99,7 +99,7 @@ def test_sharp_check_detects_an_overclaimed_overlap() -> None:
 
 def test_claim_fails_when_the_certificate_is_broken(monkeypatch: pytest.MonkeyPatch) -> None:
     """A certificate shrunk by 1 % must make the quadrature claim fail (the checks are not vacuous)."""
-    def shrunk(*args, **kwargs):  # noqa: ANN002, ANN003
+    def shrunk(*args, **kwargs):
         return 0.99 * lanczos_upper_bound(*args, **kwargs)
 
     monkeypatch.setattr(cc, "lanczos_upper_bound", shrunk)

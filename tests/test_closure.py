@@ -107,7 +107,7 @@ def test_add_on_random_pairs(seed, dim):
     rng = np.random.default_rng(seed)
     f, g = random_member(rng, dim), random_member(rng, dim)
     center, rad = f.center, min(f.radius, g.radius)
-    h = lambda w: f.f(w) + g.f(w)  # noqa: E731
+    h = lambda w: f.f(w) + g.f(w)
     h_star = numeric_inf(h, center, rad, f.f_star + g.f_star, jac=lambda w: f.grad(w) + g.grad(w))
     c = closure.add(HSmooth(f.H0, f.H1), HSmooth(g.H0, g.H1), f_star=f.f_star, g_star=g.f_star, h_star=h_star)
     assert c.H1 == max(f.H1, g.H1)
@@ -162,7 +162,7 @@ def test_compose_affine_on_random_members(seed, d):
     w0 = rng.normal(size=d)
     b = mem.center - A @ w0
     anorm = float(np.linalg.norm(A, 2))
-    h = lambda w: mem.f(A @ w + b)  # noqa: E731
+    h = lambda w: mem.f(A @ w + b)
     if np.linalg.matrix_rank(A) == mem.dim:  # A onto: h* = f* exactly
         h_star = mem.f_star
     else:  # m = 2, d = 1: h(t) = f(a t + b), a line; minimise over t
@@ -179,7 +179,7 @@ def test_average_on_random_members(seed, dim, k):
     rng = np.random.default_rng(seed)
     ms = [random_member(rng, dim) for _ in range(k)]
     center, rad = ms[0].center, min(m.radius for m in ms)
-    h = lambda w: sum(m.f(w) for m in ms) / k  # noqa: E731
+    h = lambda w: sum(m.f(w) for m in ms) / k
     mean_star = sum(m.f_star for m in ms) / k
     h_star = numeric_inf(h, center, rad, mean_star, jac=lambda w: sum(m.grad(w) for m in ms) / k)
     out = closure.average([HSmooth(m.H0, m.H1) for m in ms], f_stars=[m.f_star for m in ms], h_star=h_star)
@@ -194,7 +194,7 @@ def test_add_smooth_l2_term(seed, dim, loglam):
     mem = random_member(rng, dim)
     lam = math.exp(loglam)
     w0 = mem.center + rng.normal(size=dim)
-    h = lambda w: mem.f(w) + 0.5 * lam * float((w - w0) @ (w - w0))  # noqa: E731
+    h = lambda w: mem.f(w) + 0.5 * lam * float((w - w0) @ (w - w0))
     h_star = numeric_inf(h, mem.center, mem.radius, mem.f_star, jac=lambda w: mem.grad(w) + lam * (w - w0))
     out = closure.add_smooth(HSmooth(mem.H0, mem.H1), lam, f_star=mem.f_star, g_star=0.0, h_star=h_star)
     assert out.H1 == mem.H1

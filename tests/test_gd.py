@@ -12,16 +12,17 @@ import numpy as np
 import pytest
 import sympy as sp
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warmup_theory.numerics.gd import GDBatchResult, Schedule, run_gd, stack_schedules
 from warmup_theory.numerics.problems import (
     Problem,
     cosh_problem,
+    gallery_problem,
     pl_hard_problem,
     quadratic_problem,
     quartic_problem,
-    gallery_problem,
     random_class_member,
     random_class_members,
 )

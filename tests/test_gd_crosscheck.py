@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 import sympy as sp
 import torch
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 bounds = pytest.importorskip("warmup_theory.theory.bounds")
 
@@ -26,11 +27,11 @@ from warmup_theory.numerics.gd import run_gd  # noqa: E402
 from warmup_theory.numerics.problems import (  # noqa: E402
     Problem,
     cosh_problem,
+    gallery_problem,
     pl_hard_problem,
     quadratic_problem,
     quartic_frontier,
     quartic_problem,
-    gallery_problem,
     random_class_member,
     random_class_members,
 )

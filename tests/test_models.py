@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 from torch.func import hessian
 
-from warmup_theory.numerics.models.attention import attention_loss, attention_loss_batched, attention_prediction, icl_prompts
+from warmup_theory.numerics.models.attention import (
+    attention_loss,
+    attention_loss_batched,
+    attention_prediction,
+    icl_prompts,
+)
 from warmup_theory.numerics.models.data import rank_constrained_least_squares, regression_data
 from warmup_theory.numerics.models.deep_linear import (
     balanced_deep_linear,
@@ -23,7 +28,6 @@ from warmup_theory.numerics.models.deep_linear import (
     deep_linear_hessian_batched,
     deep_linear_hessian_closed_form,
     deep_linear_loss,
-    end_to_end,
     n_free,
     n_params,
     unflatten_weights,
@@ -98,8 +102,8 @@ def test_exact_f_star_vs_direct_optimisation(widths, realisable, x_rank):
     data = regression_data(widths[0], widths[-1], 7, generator=g, hidden_rank=hidden, realisable=realisable,
                            x_rank=x_rank)
     X, Y = data.X, data.Y
-    fun = lambda t: float(deep_linear_loss(torch.tensor(t), X, Y, widths))  # noqa: E731
-    jac = lambda t: torch.func.grad(lambda z: deep_linear_loss(z, X, Y, widths))(torch.tensor(t)).numpy()  # noqa: E731
+    fun = lambda t: float(deep_linear_loss(torch.tensor(t), X, Y, widths))
+    jac = lambda t: torch.func.grad(lambda z: deep_linear_loss(z, X, Y, widths))(torch.tensor(t)).numpy()
     rng = np.random.default_rng(0)
     best = min(minimize(fun, rng.normal(size=n_params(widths)), jac=jac, method="BFGS",
                         options={"gtol": 1e-10, "maxiter": 2000}).fun for _ in range(6))
@@ -188,8 +192,8 @@ def test_leaky_relu_models():
     assert torch.allclose(p[:, :3].norm(dim=1), p[:, 3:].norm(dim=1), rtol=1e-14)
     # f* estimate vs BFGS on (w, v)
     fs = leaky_relu_f_star_estimate(X, Y, 0.25, n_dirs=20_000)
-    fun = lambda t: float(leaky_relu_loss(torch.tensor(t), X, Y, alpha=0.25))  # noqa: E731
-    jac = lambda t: torch.func.grad(lambda z: leaky_relu_loss(z, X, Y, alpha=0.25))(torch.tensor(t)).numpy()  # noqa: E731
+    fun = lambda t: float(leaky_relu_loss(torch.tensor(t), X, Y, alpha=0.25))
+    jac = lambda t: torch.func.grad(lambda z: leaky_relu_loss(z, X, Y, alpha=0.25))(torch.tensor(t)).numpy()
     best = min(minimize(fun, np.random.default_rng(s).normal(size=5), jac=jac, method="BFGS").fun for s in range(6))
     assert abs(fs - best) < 1e-2 * (1 + best)
 

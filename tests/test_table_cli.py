@@ -10,6 +10,7 @@ import warmup_theory.numerics
 from warmup_theory.cli import main
 from warmup_theory.numerics.table.rows import CSV_COLUMNS, CSV_HEADER, SCHEDULES
 
+
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("quick")
@@ -94,7 +95,6 @@ def test_quick_version_seed_device_everywhere(quick_run):
 def test_wrong_bound_fails_loudly(tmp_path, monkeypatch, capsys, divisor, message):
     """Feed the runner a wrong Thm 4.3 bound (divided by 10 / 100): non-zero exit, '!' row, summary line."""
     import warmup_theory.theory.bounds as tb
-
     from warmup_theory.numerics.table import runner
 
     fake = types.SimpleNamespace(**{k: getattr(tb, k) for k in dir(tb) if not k.startswith("_")})

@@ -6,8 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warmup_theory.numerics.table.invariants import (check_descent, check_lower, check_order, check_row, check_stable,
-                                       check_upper, descent_applies, mark_rows, summary_line)
+from warmup_theory.numerics.table.invariants import (
+    check_descent,
+    check_lower,
+    check_order,
+    check_row,
+    check_stable,
+    check_upper,
+    descent_applies,
+    mark_rows,
+    summary_line,
+)
 from warmup_theory.numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow
 
 

@@ -2,8 +2,15 @@
 
 import numpy as np
 
-from warmup_theory.numerics.table.sweeps import (DESCENT_SCHEDULES, SWEEP_SCHEDULES, SweepResult, first_hits, run_sweeps,
-                                   sweep_checks, sweep_violations)
+from warmup_theory.numerics.table.sweeps import (
+    DESCENT_SCHEDULES,
+    SWEEP_SCHEDULES,
+    SweepResult,
+    first_hits,
+    run_sweeps,
+    sweep_checks,
+    sweep_violations,
+)
 
 P = "pl_witness q"
 BOUNDS = ("warmup_upper_closed", "warmup_upper_recursive", "family_upper_recursive", "fixed_upper_closed",

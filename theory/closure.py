@@ -19,14 +19,15 @@ valid because the true shift is >= 0.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import sympy as sp
 
-from warmup_theory.theory.validate import check_scalar, to_sympy
 from warmup_theory.theory.hsmooth import HSmooth
 from warmup_theory.theory.relations import from_l_smooth
+from warmup_theory.theory.validate import check_scalar, to_sympy
 
 __all__ = [
     "add",

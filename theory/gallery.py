@@ -59,8 +59,8 @@ Hand derivations (u = w² >= 0 where used):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy as sp
 

@@ -24,12 +24,13 @@ Pure math, floats only (no numpy in the API).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
-from warmup_theory.theory.validate import check_scalar
 from warmup_theory.theory.bounds.aiming import aiming_adaptive_iterations, aiming_fixed_lower_iterations
 from warmup_theory.theory.bounds.pl import pl_adaptive_iterations, pl_fixed_lower_iterations
+from warmup_theory.theory.validate import check_scalar
 
 __all__ = ["RegimeMap", "regime_map", "pl_crossover_log10_eps"]
 

@@ -145,8 +145,8 @@ def lanczos_upper_bound(theta: Sequence[float], weights: Sequence[float], *, log
     scale = float(np.max(np.abs(theta_s))) if m else 0.0
     tiny = max(allowance, 1e-300, 1e-12 * scale)
     best = math.inf
-    for s in range(0, max_top + 1):
-        for r in range(0, max_bottom + 1):
+    for s in range(max_top + 1):
+        for r in range(max_bottom + 1):
             k = m - 1 - s - r
             if k < 1 or s + r >= m:
                 continue

@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from warmup_theory.numerics.search import hessian_norm
 from warmup_theory.numerics.fit import FitResult, fit_h0_h1
+from warmup_theory.numerics.search import hessian_norm
 
 __all__ = ["MODELS", "CurvatureTrace", "curvature_trace", "plot_curvature"]
 
@@ -81,9 +81,9 @@ def _setup(model: str, g: torch.Generator, device):
         widths = (4, 4, 4, 3)
         data = regression_data(4, 3, 20, generator=g, device=device)
         theta0 = balanced_deep_linear(widths, generator=g, scale=0.3, device=device).theta
-        loss = lambda t: deep_linear_loss(t, data.X, data.Y, widths)  # noqa: E731
-        proj = lambda t: _rebalance(widths)(t[None])[0]  # noqa: E731
-        consts = lambda fs: A.deep_linear_constants(len(widths) - 1, data.x_norm, data.x_lambda_min,  # noqa: E731
+        loss = lambda t: deep_linear_loss(t, data.X, data.Y, widths)
+        proj = lambda t: _rebalance(widths)(t[None])[0]
+        consts = lambda fs: A.deep_linear_constants(len(widths) - 1, data.x_norm, data.x_lambda_min,
                                                     data.y_norm, fs)
         return loss, theta0, proj, consts, data.f_star, "exact (least squares)", {
             "widths": list(widths), "m": 20, "source": "warmup_theory.theory.architectures.deep_linear_constants"}
@@ -94,10 +94,10 @@ def _setup(model: str, g: torch.Generator, device):
         d, h, k, m, lam = 4, 6, 3, 30, 0.05
         cd = classification_data(d, m, k, generator=g, device=device)
         theta0 = 0.5 * torch.randn(k * h + h * d, generator=g, dtype=dt).to(device)
-        loss = lambda t: two_layer_ce_loss(t, cd.X, cd.labels, hidden=h, k=k, lam1=lam, lam2=lam,  # noqa: E731
+        loss = lambda t: two_layer_ce_loss(t, cd.X, cd.labels, hidden=h, k=k, lam1=lam, lam2=lam,
                                            activation=torch.tanh)
         C = A.activation_constants("tanh")
-        consts = lambda fs: A.two_layer_ce_constants(cd.x_norm, C.C1, C.C2, C.C3, lam, lam, fs)  # noqa: E731
+        consts = lambda fs: A.two_layer_ce_constants(cd.x_norm, C.C1, C.C2, C.C3, lam, lam, fs)
         return loss, theta0, None, consts, None, "lowest loss seen (upper estimate of f*)", {
             "d": d, "hidden": h, "k": k, "m": m, "lam1": lam, "lam2": lam, "activation": "tanh",
             "source": "warmup_theory.theory.architectures.two_layer_ce_constants (corrected)"}
@@ -109,14 +109,14 @@ def _setup(model: str, g: torch.Generator, device):
         Y = torch.randn(c, m, generator=g, dtype=dt).to(device)
         theta0 = 0.3 * torch.randn(d + c, generator=g, dtype=dt).to(device)
         S = torch.linalg.svdvals(X)
-        loss = lambda t: leaky_relu_loss(t, X, Y, alpha=alpha)  # noqa: E731
+        loss = lambda t: leaky_relu_loss(t, X, Y, alpha=alpha)
 
         def proj(t):
             w, v = t[:d], t[d:]
             s = torch.sqrt(torch.linalg.vector_norm(w) / torch.linalg.vector_norm(v).clamp_min(1e-300))
             return torch.cat([w / s, v * s])
 
-        consts = lambda fs: A.leaky_relu_constants(alpha, float(S[0]), float(S[-1] ** 2),  # noqa: E731
+        consts = lambda fs: A.leaky_relu_constants(alpha, float(S[0]), float(S[-1] ** 2),
                                                    float(torch.linalg.matrix_norm(Y)), fs)
         return loss, proj(theta0), proj, consts, leaky_relu_f_star_estimate(X.cpu(), Y.cpu(), alpha), \
             "direction scan (upper estimate of f*)", {"d": d, "c": c, "m": m, "alpha": alpha,
@@ -128,9 +128,9 @@ def _setup(model: str, g: torch.Generator, device):
         Z, y = icl_prompts(T, d, n, generator=g, noise=0.1)
         Z, y = Z.to(device), y.to(device)
         theta0 = 0.2 * torch.randn(2 * (d + 1) ** 2, generator=g, dtype=dt).to(device)
-        loss = lambda t: attention_loss(t, Z, y, lam_P=lam, lam_Q=lam)  # noqa: E731
+        loss = lambda t: attention_loss(t, Z, y, lam_P=lam, lam_Q=lam)
         K = attention_data_constant_np(Z.cpu())
-        consts = lambda fs: A.attention_constants(K, lam, lam, fs)  # noqa: E731
+        consts = lambda fs: A.attention_constants(K, lam, lam, fs)
         return loss, theta0, None, consts, None, "lowest loss seen (upper estimate of f*)", {
             "d": d, "n": n, "T": T, "lam_P": lam, "lam_Q": lam, "K": K,
             "source": "warmup_theory.theory.architectures.attention_constants"}

@@ -24,8 +24,9 @@ balanced tuple is of this form (all layers share the non-zero singular values σ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -343,7 +344,7 @@ def deep_linear_hessian_batched(theta: torch.Tensor, X: torch.Tensor, Y: torch.T
     Ws = unflatten_weights_batched(theta, widths)
     l, B = len(Ws), theta.shape[0]
     dt, dev = theta.dtype, theta.device
-    eye = lambda n: torch.eye(n, dtype=dt, device=dev).expand(B, n, n)  # noqa: E731
+    eye = lambda n: torch.eye(n, dtype=dt, device=dev).expand(B, n, n)
     # prefix[i] = W_i ⋯ W_1 X (prefix[0] = X); suffix[i] = W_l ⋯ W_{i+1} (suffix[l] = I_c)
     prefix = [X]
     for W in Ws:

@@ -25,7 +25,6 @@ the theory's bound H0 + H1(f − f*) does not depend on f*).
 
 from __future__ import annotations
 
-
 import torch
 
 __all__ = ["leaky_relu", "leaky_relu_loss", "leaky_relu_loss_batched", "leaky_relu_balanced_point",

@@ -23,7 +23,7 @@ C1 = 1 + a (|sin x| ≤ |x|), C2 = 1 + a, C3 = a·ω (a ≥ 0, ω > 0).
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -133,7 +133,7 @@ def one_unit_f_star_bracket(
     edges = np.linspace(-S, S, cells + 1)
     c = 0.5 * (edges[:-1] + edges[1:])
     hw = 0.5 * (edges[1] - edges[0])
-    phi = lambda s: s + (a / omega) * np.sin(omega * s)  # noqa: E731
+    phi = lambda s: s + (a / omega) * np.sin(omega * s)
     C2 = 1.0 + a
 
     def psi_parts(t):

@@ -50,8 +50,9 @@ Catalogue (every constant with the argument that proves it, also in ``provenance
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import sympy as sp

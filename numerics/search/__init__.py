@@ -49,8 +49,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -61,10 +62,10 @@ from warmup_theory.numerics.models.deep_linear import (
     balanced_from_free,
     balanced_from_free_batched,
     balanced_from_product,
-    deep_linear_hessian_batched,
-    deep_linear_loss_batched,
     check_widths,
+    deep_linear_hessian_batched,
     deep_linear_loss,
+    deep_linear_loss_batched,
     end_to_end,
     n_free,
     unflatten_weights,
@@ -158,8 +159,8 @@ class _Tally:
     Counts are kept as tensors on the evaluation device (no host sync per step)."""
 
     def __init__(self) -> None:
-        self._n: dict[str, int] = {s: 0 for s in _SOURCES}
-        self._nf: dict[str, Any] = {s: 0 for s in _SOURCES}
+        self._n: dict[str, int] = dict.fromkeys(_SOURCES, 0)
+        self._nf: dict[str, Any] = dict.fromkeys(_SOURCES, 0)
 
     def add(self, src: str, r: torch.Tensor) -> None:
         r = r.detach()
@@ -510,13 +511,13 @@ def _deep_linear_batch(case: DeepLinearCase, pairs, printed: bool, device) -> _B
     r = min(widths)
     datas = [make_regression_data(X, Y, r if r < min(widths[0], widths[-1]) else None) for X, Y in pairs]
     HH = [_deep_linear_HH(depth, dd, printed) for dd in datas]
-    tens = lambda v: torch.tensor(v, dtype=torch.float64, device=device)[:, None]  # noqa: E731
+    tens = lambda v: torch.tensor(v, dtype=torch.float64, device=device)[:, None]
     Xs = torch.stack([dd.X for dd in datas]).to(device)
     Ys = torch.stack([dd.Y for dd in datas]).to(device)
     meta = [dict(dd.to_dict(), H0=h[0], H1=h[1]) for dd, h in zip(datas, HH)]
-    point = lambda z, X, Y: balanced_from_free_batched(z, widths)  # noqa: E731
-    loss = lambda t, X, Y: deep_linear_loss_batched(t, X, Y, widths)  # noqa: E731
-    hess = lambda t, X, Y, create_graph=False: deep_linear_hessian_batched(t, X, Y, widths)  # noqa: E731
+    point = lambda z, X, Y: balanced_from_free_batched(z, widths)
+    loss = lambda t, X, Y: deep_linear_loss_batched(t, X, Y, widths)
+    hess = lambda t, X, Y, create_graph=False: deep_linear_hessian_batched(t, X, Y, widths)
     b = _Batch(point, loss, hess, (Xs, Ys), tens([h[0] for h in HH]), tens([h[1] for h in HH]),
                tens([dd.f_star for dd in datas]), meta)
     b.datas = datas
@@ -568,7 +569,7 @@ def _certify_deep_linear_unbounded(case: DeepLinearCase, data, worst_theta: torc
     for t in (1.0, 10.0, 100.0, 1000.0):
         bw = balanced_from_product(Pstar + t * N, widths)
         th = bw.theta
-        lossf = lambda z: deep_linear_loss(z, X, Y, widths)  # noqa: E731
+        lossf = lambda z: deep_linear_loss(z, X, Y, widths)
         f = float(lossf(th))
         hn = float(hessian_norm(lossf, th))
         gap = f - data.f_star
@@ -664,7 +665,7 @@ def _point_from(batch, src, best, theta_is_flat=True) -> RatioPoint:
     H0, H1, fs = (float(batch.H0[i, 0]), float(batch.H1[i, 0]), float(batch.fs[i, 0]))
     # report the f* end that gives the larger ratio
     ends = [(float(batch.H0[i, e]), float(batch.H1[i, e]), float(batch.fs[i, e])) for e in range(batch.fs.shape[1])]
-    gap = lambda c: f - c if not f - c < 0.0 else 0.0  # noqa: E731  (clamp at 0, NaN kept)
+    gap = lambda c: f - c if not f - c < 0.0 else 0.0
     rat = [_safe_ratio(hn, a + b * gap(c)) for a, b, c in ends]
     e = max(range(len(rat)), key=lambda j: _ratio_key(rat[j]))
     H0, H1, fs = ends[e]
@@ -699,7 +700,7 @@ def _two_layer_batch(case: TwoLayerCase, inst: list[dict], printed: bool, device
         fss.append(list(ends))
         it["C"] = C
         it["x_norm"] = x_norm
-    T = lambda v: torch.tensor(v, dtype=torch.float64, device=device)  # noqa: E731
+    T = lambda v: torch.tensor(v, dtype=torch.float64, device=device)
     Xs = torch.stack([it["X"] for it in inst]).to(device)
     Ls = torch.stack([it["labels"] for it in inst]).to(device)
     par = T([[it["lam1"], it["lam2"], it["a"], it["omega"]] for it in inst])
@@ -712,7 +713,7 @@ def _two_layer_batch(case: TwoLayerCase, inst: list[dict], printed: bool, device
     def hess(t, *data, create_graph=False):
         return batched_hessian(loss, t, *data, create_graph=create_graph)
 
-    point = lambda z, X, lab, p: z  # noqa: E731
+    point = lambda z, X, lab, p: z
     meta = [{"X": it["X"].tolist(), "labels": it["labels"].tolist(), "lam1": it["lam1"], "lam2": it["lam2"],
              "activation": act_name, "a": it["a"], "omega": it["omega"], "C1_C2_C3": list(it["C"]),
              "x_norm": it["x_norm"], "f_star_bracket": list(it["f_star_bracket"]), "d": d, "hidden": h, "k": k}
@@ -721,7 +722,7 @@ def _two_layer_batch(case: TwoLayerCase, inst: list[dict], printed: bool, device
 
 
 def _two_layer_instances(case: TwoLayerCase, n: int, g: torch.Generator) -> list[dict]:
-    u = lambda: torch.rand(1, generator=g).item()  # noqa: E731
+    u = lambda: torch.rand(1, generator=g).item()
     out = []
     for _ in range(n):
         X = torch.randn(case.d, case.m, generator=g, dtype=torch.float64) * 10 ** (-0.5 + u())
@@ -735,7 +736,7 @@ def _two_layer_instances(case: TwoLayerCase, n: int, g: torch.Generator) -> list
 
 
 def _mutate_two_layer(it: dict, g: torch.Generator) -> dict:
-    e = lambda s: math.exp(s * torch.randn(1, generator=g).item())  # noqa: E731
+    e = lambda s: math.exp(s * torch.randn(1, generator=g).item())
     new = dict(it)
     new["X"] = it["X"] * torch.exp(0.2 * torch.randn(it["X"].shape, generator=g, dtype=torch.float64))
     new["lam1"], new["lam2"] = it["lam1"] * e(0.3), it["lam2"] * e(0.3)
@@ -869,7 +870,7 @@ def _certify_two_layer_printed(pt: RatioPoint, cells: int = 200_000) -> tuple[bo
     X = torch.tensor(m["X"], dtype=torch.float64)
     lab = torch.tensor(m["labels"], dtype=torch.float64)
     theta = torch.tensor(pt.theta, dtype=torch.float64)
-    lossf = lambda t: two_layer_ce_loss(t, X, lab, hidden=1, k=1, lam1=lam1, lam2=lam2,  # noqa: E731
+    lossf = lambda t: two_layer_ce_loss(t, X, lab, hidden=1, k=1, lam1=lam1, lam2=lam2,
                                         activation=sine_activation(a, om))
     f = float(lossf(theta))
     Hm = hessian(lossf)(theta)
@@ -953,11 +954,11 @@ def _leaky_batch(case: LeakyReLUCase, inst: list[dict], device) -> _Batch:
         fss.append(list(ends))
         meta.append({"X": X.tolist(), "Y": Y.tolist(), "alpha": it["alpha"], "x_norm": x_norm,
                      "x_lambda_min": lam, "y_norm": y_norm, "f_star_bracket": [0.0, hi]})
-    T = lambda v: torch.tensor(v, dtype=torch.float64, device=device)  # noqa: E731
+    T = lambda v: torch.tensor(v, dtype=torch.float64, device=device)
     data = (torch.stack([it["X"] for it in inst]).to(device), torch.stack([it["Y"] for it in inst]).to(device),
             T([it["alpha"] for it in inst]))
     d = case.d
-    point = lambda z, X, Y, al: leaky_relu_balanced_point(z, d)  # noqa: E731
+    point = lambda z, X, Y, al: leaky_relu_balanced_point(z, d)
     loss = leaky_relu_loss_batched
 
     def hess(t, *dd, create_graph=False):
@@ -992,7 +993,7 @@ def _attention_batch(case: AttentionCase, inst: list[dict], device) -> _Batch:
         fss.append(list(ends))
         meta.append({"Z": it["Z"].tolist(), "y": it["y"].tolist(), "lam_P": it["lam"][0], "lam_Q": it["lam"][1],
                      "K": K, "f_star_bracket": [0.0, hi]})
-    T = lambda v: torch.tensor(v, dtype=torch.float64, device=device)  # noqa: E731
+    T = lambda v: torch.tensor(v, dtype=torch.float64, device=device)
     data = (torch.stack([it["Z"] for it in inst]).to(device), torch.stack([it["y"] for it in inst]).to(device),
             T([it["lam"] for it in inst]))
     loss = attention_loss_batched
@@ -1004,7 +1005,7 @@ def _attention_batch(case: AttentionCase, inst: list[dict], device) -> _Batch:
 
 
 def _mutate_generic(it: dict, g: torch.Generator) -> dict:
-    e = lambda s: math.exp(s * torch.randn(1, generator=g).item())  # noqa: E731
+    e = lambda s: math.exp(s * torch.randn(1, generator=g).item())
     new = dict(it)
     for key in ("X", "Z"):
         if key in it:
@@ -1021,8 +1022,8 @@ def _mutate_generic(it: dict, g: torch.Generator) -> dict:
 def _check_generic(prop, case, B, seed, device) -> tuple:
     g = torch.Generator().manual_seed(seed)
     if prop == "D.1":
-        make_inst = lambda n: _leaky_instances(case, n, g)  # noqa: E731
-        make_batch = lambda inst: _leaky_batch(case, inst, device)  # noqa: E731
+        make_inst = lambda n: _leaky_instances(case, n, g)
+        make_batch = lambda inst: _leaky_batch(case, inst, device)
         n_z = case.d + case.c + 1
 
         def randz(n, scales):
@@ -1036,10 +1037,10 @@ def _check_generic(prop, case, B, seed, device) -> tuple:
                            / torch.linalg.vector_norm(v, dim=1, keepdim=True).clamp_min(1e-300))
             return torch.cat([w / c, v * c], dim=1)
 
-        to_theta = lambda z: leaky_relu_balanced_point(z, case.d)  # noqa: E731
+        to_theta = lambda z: leaky_relu_balanced_point(z, case.d)
     else:
-        make_inst = lambda n: _attention_instances(case, n, g)  # noqa: E731
-        make_batch = lambda inst: _attention_batch(case, inst, device)  # noqa: E731
+        make_inst = lambda n: _attention_instances(case, n, g)
+        make_batch = lambda inst: _attention_batch(case, inst, device)
         D = case.d + 1
         n_z = 2 * D * D
 
@@ -1047,7 +1048,7 @@ def _check_generic(prop, case, B, seed, device) -> tuple:
             return (torch.randn(n, n_z, generator=g, dtype=torch.float64) * scales[:, None]).to(device)
 
         project = None
-        to_theta = lambda z: z  # noqa: E731
+        to_theta = lambda z: z
     inst = make_inst(B["n_data"])
     batch = make_batch(inst)
     nd = len(inst)

@@ -30,10 +30,11 @@ import csv
 import io
 import json
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from warmup_theory.numerics.table.invariants import row_kind, summary_line
-from warmup_theory.numerics.table.rows import CSV_COLUMNS, CSV_HEADER, Estimate, TableRow, fmt_num
+from warmup_theory.numerics.table.rows import CSV_HEADER, Estimate, TableRow, fmt_num
 
 __all__ = ["FORMATS", "to_markdown", "to_csv", "to_latex", "to_json", "latex_escape", "meta_line"]
 

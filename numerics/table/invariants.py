@@ -49,7 +49,7 @@ True
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from warmup_theory.numerics.table.rows import Estimate, TableRow
 

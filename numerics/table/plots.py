@@ -6,9 +6,9 @@ Every figure carries the toolkit version, seed and device in a footer and in the
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 

@@ -186,7 +186,7 @@ class TableRow:
                 else self.status if c == "status" else self.device if c == "device"
                 else _csv_num(getattr(self, c)) for c in CSV_COLUMNS] + [self.invariants_cell()]
 
-    def with_(self, **kw: Any) -> "TableRow":
+    def with_(self, **kw: Any) -> TableRow:
         return replace(self, **kw)
 
     def to_dict(self) -> dict[str, Any]:

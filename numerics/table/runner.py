@@ -44,15 +44,16 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 
 from warmup_theory.numerics.table.invariants import mark_rows
 from warmup_theory.numerics.table.rows import Estimate, TableRow
-from warmup_theory.numerics.table.spec import (ORACLE_RATIO, PRACTICAL_DOC, Family, Instance, TableConfig, family)
+from warmup_theory.numerics.table.spec import ORACLE_RATIO, PRACTICAL_DOC, Family, Instance, TableConfig, family
 
 __all__ = ["StackedProblem", "FamilyRun", "TableRun", "run_family", "run_table", "schedule_params",
            "row_bounds", "Progress"]

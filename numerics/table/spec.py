@@ -66,8 +66,9 @@ ValueError: unknown schedules: nope; valid: warmup, warmup-family, fixed-stable,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -361,8 +362,13 @@ def _pl_ratio_estimate(problem: Any, w0: np.ndarray, alpha: float, beta: float, 
 
 def _build_deep_linear(quick: bool, seed: int) -> list[Instance]:
     from warmup_theory.numerics.models.data import regression_data
-    from warmup_theory.numerics.models.deep_linear import (balanced_deep_linear, balancedness_residual,
-                                             deep_linear_loss_batched, n_params, unflatten_weights)
+    from warmup_theory.numerics.models.deep_linear import (
+        balanced_deep_linear,
+        balancedness_residual,
+        deep_linear_loss_batched,
+        n_params,
+        unflatten_weights,
+    )
     from warmup_theory.numerics.problems import Problem
     from warmup_theory.theory.architectures.deep_linear import deep_linear_constants
     from warmup_theory.theory.bounds import BEST_ADAPTIVE_FAMILY
@@ -402,8 +408,12 @@ def _build_deep_linear(quick: bool, seed: int) -> list[Instance]:
 
 
 def _build_two_layer_ce(quick: bool, seed: int) -> list[Instance]:
-    from warmup_theory.numerics.models.two_layer import (one_unit_f_star_bracket, sine_activation, sine_activation_constants,
-                                           two_layer_ce_loss_batched)
+    from warmup_theory.numerics.models.two_layer import (
+        one_unit_f_star_bracket,
+        sine_activation,
+        sine_activation_constants,
+        two_layer_ce_loss_batched,
+    )
     from warmup_theory.numerics.problems import Problem
     from warmup_theory.theory.architectures.two_layer_ce import two_layer_ce_constants
     from warmup_theory.theory.bounds import BEST_ADAPTIVE_FAMILY

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from warmup_theory.numerics.table.spec import ORACLE_RATIO, Instance, _instance
+from warmup_theory.numerics.table.spec import ORACLE_RATIO
 
 __all__ = ["SweepResult", "SweepCheck", "SWEEP_SCHEDULES", "DESCENT_SCHEDULES", "UPPER_PAIRS", "run_sweeps",
            "first_hits", "findings", "sweep_checks", "sweep_violations"]
@@ -92,7 +92,7 @@ class SweepResult:
         v = self.status[p][s][gi, ei]
         return None if v is None else str(v)
 
-    def rows(self, check: "SweepCheck | None" = None) -> list[dict[str, Any]]:
+    def rows(self, check: SweepCheck | None = None) -> list[dict[str, Any]]:
         """Long format: one dict per (problem, gap0, eps) with every schedule's count, status and bound,
         and (with ``check``) the point's ``invariants`` verdict (ok / broken: … / undecided: …)."""
         out = []

@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import sympy as sp
@@ -335,8 +335,8 @@ def printed_valid(p: Proof) -> None:
     p.identity(sp.expand_log(printed, force=True), C * (x - sp.log(e)),
                "printed K (pl_adaptive_iterations(..., printed=True)) = (20H0/μ)(x − log e)")
     # corrected real count: phase 1 = max(0, Δ0 − max(T, ε))·40H1/μ; phase 2 = [ε < min(Δ0,T)]·(20H0/μ)log(min(Δ0,T)/ε)
-    ph1 = lambda d0, mx: (d0 - mx) * 40 * H1 / mu  # noqa: E731
-    ph2 = lambda mn, ee: C * sp.log(mn / ee)  # noqa: E731
+    ph1 = lambda d0, mx: (d0 - mx) * 40 * H1 / mu
+    ph2 = lambda mn, ee: C * sp.log(mn / ee)
     # case A: 1 <= e < x  (ε >= T: max(T, ε) = ε, min(Δ0, T) = T <= ε: no phase 2)
     eA, xA = 1 + u, 1 + u + v
     p.nonneg(eA * T - T, "case e >= 1: ε >= T, so max(T, ε) = ε and ε >= min(Δ0, T) = T (phase 2 empty)")

@@ -14,7 +14,7 @@ Every count of :mod:`warmup_theory.theory.bounds` is checked against the first k
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import mpmath
 import numpy as np
@@ -22,7 +22,13 @@ import sympy as sp
 
 from warmup_theory.proofs_checks.framework import Proof, claim
 from warmup_theory.theory import bounds as B
-from warmup_theory.theory.hard_functions import cosh_function, cosh_start, pl_hard_function, pl_hard_numeric, pl_hard_start
+from warmup_theory.theory.hard_functions import (
+    cosh_function,
+    cosh_start,
+    pl_hard_function,
+    pl_hard_numeric,
+    pl_hard_start,
+)
 
 # ---------------------------------------------------------------- float64 GD on 1-D members
 

@@ -31,8 +31,8 @@ H0 cosh(kr) and H0 sinh(kr)/(kr) <= H0 cosh(kr): (H0, H1)), and quadratics
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import sympy as sp
@@ -439,7 +439,7 @@ def comparison_descent(p: Proof) -> None:
                "H1 = 0 exactly: descent_bound returns the classical form")
     w, T = sp.symbols("w T", positive=True)
     kk = sp.sqrt(H1)
-    f = lambda x: H0 / H1 * (sp.cosh(kk * x) - 1)  # noqa: E731
+    f = lambda x: H0 / H1 * (sp.cosh(kk * x) - 1)
     gw = f(w).diff(w)
     # t = √H1·η·g is renamed T (η = T/(√H1 g)) so that sympy sees independent arguments
     p.identity(f(w - T / kk), lemmas.descent_bound(H0, H1, f(w), gw, eta).subs(eta, T / (kk * gw)),
@@ -573,7 +573,7 @@ def prop_b2(p: Proof) -> None:
         center = f.center if rng.random() < 0.5 else g.center
         rad = min(f.radius, g.radius)
         pts = [center + rad * rng.uniform(-1, 1, dim) for _ in range(8)]
-        h = lambda w: f.f(w) + g.f(w)  # noqa: E731
+        h = lambda w: f.f(w) + g.f(w)
         # h_star: min over sample points, an upper bound of inf h, hence admissible; the checked
         # inequality H0 + H1(h − h*) = H0f + H0g + H1(h − f* − g*) does not depend on it.
         h_star = max(_grid_min(h, pts), f.f_star + g.f_star)
@@ -669,7 +669,7 @@ def closure_affine(p: Proof) -> None:
         anorm = float(np.linalg.norm(Am, 2))
         rad = mem.radius / (2 * max(anorm, 1e-9) * math.sqrt(d))
         pts = [w0 + rad * rng.uniform(-1, 1, d) for _ in range(6)]
-        h = lambda w: mem.f(Am @ w + b)  # noqa: E731
+        h = lambda w: mem.f(Am @ w + b)
         h_star = max(_grid_min(h, pts), mem.f_star)  # admissible upper bound of inf h (checked bound is h*-free)
         out = closure.compose_affine(HSmooth(mem.H0, mem.H1), anorm, f_star=mem.f_star, h_star=h_star)
         w = pts[0]
@@ -710,7 +710,7 @@ def closure_average(p: Proof) -> None:
         rad = min(m.radius for m in ms)
         center = ms[int(rng.integers(k))].center
         pts = [center + rad * rng.uniform(-1, 1, dim) for _ in range(6)]
-        h = lambda w: sum(m.f(w) for m in ms) / k  # noqa: E731
+        h = lambda w: sum(m.f(w) for m in ms) / k
         mean_star = sum(m.f_star for m in ms) / k
         h_star = max(_grid_min(h, pts), mean_star)
         out = closure.average([HSmooth(m.H0, m.H1) for m in ms], f_stars=[m.f_star for m in ms], h_star=h_star)
@@ -741,11 +741,11 @@ def closure_add_smooth(p: Proof) -> None:
         lam = float(np.exp(rng.uniform(-3, 1)))
         w0 = mem.center + rng.normal(size=dim)
         if rng.random() < 0.5:  # L2 term (λ/2)‖w − w0‖²: L = λ, g* = 0
-            gf = lambda w: 0.5 * lam * float((w - w0) @ (w - w0))  # noqa: E731
-            gh = lambda w: lam * np.eye(dim)  # noqa: E731
+            gf = lambda w: 0.5 * lam * float((w - w0) @ (w - w0))
+            gh = lambda w: lam * np.eye(dim)
             L_, g_star = lam, 0.0
         else:  # λ·logcosh(w1 − w0_1): L = λ, g* = 0
-            gf = lambda w: lam * math.log(math.cosh(w[0] - w0[0]))  # noqa: E731
+            gf = lambda w: lam * math.log(math.cosh(w[0] - w0[0]))
 
             def gh(w: np.ndarray) -> np.ndarray:
                 H = np.zeros((dim, dim))
@@ -753,7 +753,7 @@ def closure_add_smooth(p: Proof) -> None:
                 return H
             L_, g_star = lam, 0.0
         pts = [mem.point(rng) for _ in range(6)]
-        h = lambda w: mem.f(w) + gf(w)  # noqa: E731
+        h = lambda w: mem.f(w) + gf(w)
         h_star = max(_grid_min(h, pts), mem.f_star + g_star)
         out = closure.add_smooth(HSmooth(mem.H0, mem.H1), L_, f_star=mem.f_star, g_star=g_star, h_star=h_star)
         w = pts[0]

@@ -44,8 +44,9 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import sympy as sp
 
@@ -164,7 +165,7 @@ def _hull0(fn: Callable) -> Callable:
 def _limit(g: sp.Expr, s: sp.Symbol, end: Any) -> Any:
     try:
         return sp.limit(g, s, end)
-    except Exception:  # noqa: BLE001 - sympy may fail; treated as unknown
+    except Exception:
         return None
 
 
@@ -209,7 +210,7 @@ class _Bound:
             Lv = max(abs(float(L.min)), abs(float(L.max))) if isinstance(L, sp.AccumBounds) else abs(float(L))
             gl = gl or sp.lambdify(self.s, self.g, "mpmath")
             sgn = 1 if end is sp.oo else -1
-            vals = [Lv] + [abs(float(gl(sgn * _R * 10 ** (k / 10)))) for k in range(0, 121)]
+            vals = [Lv] + [abs(float(gl(sgn * _R * 10 ** (k / 10)))) for k in range(121)]
             self.upper = max(self.upper, max(vals))
 
     def _tail_by_exp_monomials(self, end: Any) -> bool:
@@ -232,7 +233,7 @@ class _Bound:
             h = h.subs(sp.exp(r), 1 / T).subs(sp.exp(-r), T)
             num, den = sp.fraction(sp.together(h))
             polys = [sp.Poly(sp.expand(e), r, T) for e in (num, den)]
-        except Exception:  # noqa: BLE001 - not of this form: fall back
+        except Exception:
             return False
         if any(c.free_symbols for p in polys for c in p.coeffs()):
             return False

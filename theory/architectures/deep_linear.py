@@ -54,8 +54,8 @@ from typing import Any
 
 import sympy as sp
 
-from warmup_theory.theory.validate import check_scalar, is_symbolic, to_sympy
 from warmup_theory.theory.hsmooth import HSmooth
+from warmup_theory.theory.validate import check_scalar, is_symbolic, to_sympy
 
 __all__ = [
     "deep_linear_constants",

@@ -46,9 +46,9 @@ from typing import Any
 
 import sympy as sp
 
-from warmup_theory.theory.validate import check_scalar, to_sympy
 from warmup_theory.theory.architectures.deep_linear import check_tangent_point
 from warmup_theory.theory.hsmooth import HSmooth
+from warmup_theory.theory.validate import check_scalar, to_sympy
 
 __all__ = ["leaky_relu_constants", "leaky_relu_bound_function"]
 

@@ -48,8 +48,8 @@ from typing import Any
 
 import sympy as sp
 
-from warmup_theory.theory.validate import check_scalar, to_sympy
 from warmup_theory.theory.hsmooth import HSmooth
+from warmup_theory.theory.validate import check_scalar, to_sympy
 
 __all__ = [
     "TwoLayerCECoefficients",

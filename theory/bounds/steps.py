@@ -43,8 +43,8 @@ from typing import Any
 
 import sympy as sp
 
-from warmup_theory.theory.validate import check_scalar
 from warmup_theory.theory.bounds.common import NONNEG, POS, backend, checked
+from warmup_theory.theory.validate import check_scalar
 
 __all__ = [
     "BEST_ADAPTIVE_FAMILY",

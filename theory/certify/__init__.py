@@ -63,13 +63,14 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import sympy as sp
 
-from warmup_theory.theory.validate import check_scalar, is_symbolic
 from warmup_theory.theory.certify import interval as civ
+from warmup_theory.theory.validate import check_scalar, is_symbolic
 
 __all__ = ["Answer", "Bracket", "Certificate", "certify"]
 

@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
-from typing import Callable, Sequence
-
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import sympy as sp
 from mpmath import iv
@@ -63,7 +62,7 @@ def hi(x) -> float:
     return v
 
 
-def to_iv(value) -> "iv.mpf":
+def to_iv(value) -> iv.mpf:
     """Interval enclosing a sympy / Python number (exact rationals enclosed rigorously)."""
     if isinstance(value, sp.Basic):
         if value is sp.oo:
@@ -169,7 +168,7 @@ def compile_iv(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> IvFn:
     """Compile ``expr`` to ``fn(*intervals) -> interval`` enclosing its range on the box."""
     index = {s: i for i, s in enumerate(symbols)}
 
-    def build(e: sp.Expr) -> Callable[[tuple], "iv.mpf"]:
+    def build(e: sp.Expr) -> Callable[[tuple], iv.mpf]:
         if e in index:
             i = index[e]
             return lambda xs: xs[i]

@@ -27,9 +27,8 @@ from typing import Any
 import sympy as sp
 from mpmath import iv
 
+from warmup_theory.theory.certify import BRACKET, EXACT, UNCERT, Answer, Bracket, Certificate, bisect_min_h1, rational
 from warmup_theory.theory.certify import interval as civ
-from warmup_theory.theory.certify import (BRACKET, EXACT, UNCERT, Answer, Bracket, Certificate, bisect_min_h1,
-                            rational)
 
 __all__ = ["build_1d"]
 
@@ -48,7 +47,7 @@ def _lim(e: sp.Expr, w: sp.Symbol, end: Any) -> Any:
         return None
     try:
         v = sp.limit(e, w, end)
-    except Exception:  # noqa: BLE001 - sympy limit can raise on hard inputs; treated as unknown
+    except Exception:
         return None
     if v in (sp.oo, sp.S.NegativeInfinity) or _is_num(v):
         return v
@@ -70,7 +69,7 @@ def _finite_real_set(s: Any) -> list | None:
 def _solve(e: sp.Expr, w: sp.Symbol, dom: sp.Set = sp.S.Reals) -> list | None:
     try:
         return _finite_real_set(sp.solveset(e, w, dom))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
@@ -315,8 +314,8 @@ class Engine1D:
             k = s * self.f2 - H1 * d
             dk = sp.expand(sp.diff(k, w))
             if dk == 0:
-                cands.append((k.subs(w, 0 if not roots else (a + b) / 2 if a.is_finite and b.is_finite
-                                                  else (b - 1 if b.is_finite else a + 1))))
+                cands.append(k.subs(w, 0 if not roots else (a + b) / 2 if a.is_finite and b.is_finite
+                                                  else (b - 1 if b.is_finite else a + 1)))
             else:
                 crit = _solve(dk, w, sp.Interval.open(a, b))
                 if crit is None:
@@ -464,7 +463,7 @@ class Engine1D:
         H = sp.Symbol("H1", positive=True)
         try:
             ps = self._phi_exact(H)
-        except Exception:  # noqa: BLE001 - sympy failure: fall back to bisection
+        except Exception:
             return None
         if ps is None or ps is sp.oo or ps.has(sp.Max, sp.Min, sp.Piecewise) or ps.free_symbols - {H}:
             return None
@@ -519,7 +518,7 @@ class Engine1D:
         return d
 
 
-def _tightest(fns: list, x: "iv.mpf", hk: "iv.mpf") -> "iv.mpf":
+def _tightest(fns: list, x: iv.mpf, hk: iv.mpf) -> iv.mpf:
     best = None
     for fn in fns:
         y = fn(x, hk)
@@ -554,7 +553,7 @@ def _check_domain(f: sp.Expr, w: sp.Symbol) -> None:
     for what, e in (("f", f), ("f''", f2)):
         try:
             dom = continuous_domain(e, w, sp.S.Reals)
-        except Exception:  # noqa: BLE001 - sympy cannot tell; the interval layer still guards
+        except Exception:
             continue
         if dom != sp.S.Reals:
             raise ValueError(f"expr {f}: {what} must be defined and continuous on all of R, "

@@ -37,8 +37,8 @@ def _fail(msg: str) -> int:
 def run(args: argparse.Namespace) -> int:
     import torch
 
-    from warmup_theory.numerics.figures.curvature import curvature_trace, plot_curvature
     from warmup_theory.numerics.device import resolve_device
+    from warmup_theory.numerics.figures.curvature import curvature_trace, plot_curvature
 
     if args.steps < 1:
         return _fail(f"--steps must be >= 1, got {args.steps}")

@@ -97,7 +97,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args, formats, problems, schedules, device, out: Path) -> int:
-    import json
 
     from warmup_theory.numerics.table.formats import to_csv, to_json, to_latex, to_markdown
     from warmup_theory.numerics.table.invariants import summary_line
