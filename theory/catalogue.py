@@ -21,6 +21,7 @@ cosh(w) - 1
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import sympy as sp
@@ -28,7 +29,9 @@ import sympy as sp
 from warmup_theory.theory.bounds.common import NONNEG, POS, checked
 from warmup_theory.theory.validate import is_symbolic, to_sympy
 
-__all__ = ["pl_hard_function", "cosh_function", "pl_hard_start", "cosh_start", "pl_hard_numeric", "W"]
+__all__ = [
+    "pl_hard_function", "cosh_function", "pl_hard_start", "cosh_start", "pl_hard_numeric", "cosh_numeric", "W",
+]
 
 #: the variable of every 1-D function here
 W = sp.Symbol("w", real=True)
@@ -99,7 +102,7 @@ def cosh_start(H0: float, H1: float, gap0: float) -> float:
     return math.asinh(math.sqrt(q * (2.0 + q))) / math.sqrt(H1)  # = acosh(1 + q), accurate for tiny q
 
 
-def pl_hard_numeric(H1: float, mu: float):
+def pl_hard_numeric(H1: float, mu: float) -> tuple[Callable[[float], float], Callable[[float], float]]:
     """Float64 ``(f, f')`` of the hard function, for GD runs (no sympy in the loop).
 
     >>> f, df = pl_hard_numeric(1.0, 2.0)
@@ -118,5 +121,29 @@ def pl_hard_numeric(H1: float, mu: float):
     def df(x: float) -> float:
         ax = abs(x)
         return mu * x if ax * r <= 1.0 else math.copysign((mu / r) * math.exp(r * ax - 1.0), x)
+
+    return f, df
+
+
+def cosh_numeric(H0: float, H1: float) -> tuple[Callable[[float], float], Callable[[float], float]]:
+    """Float64 ``(f, f')`` of the cosh function (H0/H1)(cosh(√H1·w) − 1), for GD runs (no sympy in the loop).
+
+    Evaluated as (2H0/H1)·sinh²(√H1·w/2), which has no cancellation near the minimiser (cosh − 1 would
+    overstate f there); f'(w) = (H0/√H1)·sinh(√H1·w). H1 = 0 gives (H0/2)w².
+
+    >>> f, df = cosh_numeric(1.0, 1.0)
+    >>> round(f(1.0) - (math.cosh(1.0) - 1.0), 15), round(df(1.0) - math.sinh(1.0), 15)
+    (0.0, 0.0)
+    """
+    checked(H0=(H0, NONNEG), H1=(H1, NONNEG))
+    if H1 == 0:
+        return (lambda x: 0.5 * H0 * x * x), (lambda x: H0 * x)
+    r = math.sqrt(H1)
+
+    def f(x: float) -> float:
+        return 2.0 * H0 / H1 * math.sinh(0.5 * r * x) ** 2
+
+    def df(x: float) -> float:
+        return H0 / r * math.sinh(r * x)
 
     return f, df
