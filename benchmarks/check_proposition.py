@@ -37,9 +37,11 @@ def main(argv: list[str] | None = None) -> int:
                  ("3.3", TwoLayerCase(d=2, hidden=2, k=3, m=4, activation="tanh")),
                  ("3.3", TwoLayerCase(d=2, hidden=2, k=1, m=3, activation="gelu"))]
     print(f"# check_proposition sweep, budget={a.budget}, device={a.device}, seed={a.seed}")
-    print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} logical CPUs, torch {torch.__version__}, python {sys.version.split()[0]}")
-    print("| prop | instance | max ratio | random | gd | search | tightness 1-max | violated / witness re-checked | points | seconds |")
+    print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+          f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs, "
+          f"torch {torch.__version__}, python {sys.version.split()[0]}")
+    print("| prop | instance | max ratio | random | gd | search | tightness 1-max "
+          "| violated / witness re-checked | points | seconds |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for prop, inst in runs:
         t0 = time.perf_counter()

@@ -237,8 +237,9 @@ def main() -> None:
                     help="only the cost of one HVP vs one gradient on the ~1M-parameter MLP (seconds)")
     args = ap.parse_args()
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    lines = [f"date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.processor() or platform.machine()}, "
-             f"torch {torch.__version__}, threads {torch.get_num_threads()}, CUDA {torch.cuda.is_available()}"]
+    lines = [f"date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+             f"{platform.processor() or platform.machine()}, torch {torch.__version__}, "
+             f"threads {torch.get_num_threads()}, CUDA {torch.cuda.is_available()}"]
     print(lines[0])
     if args.hvp_only:
         n, t = hvp_vs_grad(args.compile)

@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             f"| {r['torch_s_all']:.3g} | {r['math_tp']:.3g} ({r['math_runs']}) | {r['math_s_all']:.3g} "
             f"| {r['batched_tp'] / r['torch_tp']:.3g}x | {r['batched_tp'] / r['math_tp']:.3g}x |")
     meta = (f"date {_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; machine "
-            f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} logical CPUs, torch {torch.__version__} "
+            f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} logical CPUs, "
+            f"torch {torch.__version__} "
             f"({torch.get_num_threads()} threads), device {dev}; T = {T} iterations per run, problem cosh(1,1) "
             f"with Eq. (1); float64; script wall time {total:.1f} s")
     out = "\n".join([meta, "", *lines])

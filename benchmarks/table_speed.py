@@ -71,8 +71,9 @@ def main() -> None:
     a = ap.parse_args()
     import warmup_theory.numerics
 
-    print(f"warmup-theory {warmup_theory.numerics.__version__}, torch {torch.__version__}, threads {torch.get_num_threads()}, "
-          f"cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.2f} (shared machine)")
+    print(f"warmup-theory {warmup_theory.numerics.__version__}, torch {torch.__version__}, "
+          f"threads {torch.get_num_threads()}, cpus {os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.2f} (shared machine)")
     tp = throughput()
     print(f"GD throughput (cosh, {tp['n_runs']} runs x {tp['iters']} iterations): batched "
           f"{tp['batched_run_iters_per_s']:.0f} run-iter/s, per-run loop {tp['loop_run_iters_per_s']:.0f} "

@@ -54,7 +54,8 @@ def test_deep_linear_hand_values():
     assert c.H0 == pytest.approx(54 - 40 / 3, rel=1e-14)
     # depth 3, f_ref = 2, x = 1, λ = 1/4, y = 2, f* = 0: s = 2, u = 4, q = 8; a = 4/3, b = 1/3
     g = 3 * 8 ** (4 / 3) + 2 * 2 * 8 ** (1 / 3)
-    dg = (3 * (4 / 3) * 4 ** (1 / 3) / 0.25 ** (2 / 3) + 2 * (4 ** (1 / 3) + (1 / 3) * 2 * 4 ** (-2 / 3)) / 0.25 ** (1 / 6)) / 2
+    dg = (3 * (4 / 3) * 4 ** (1 / 3) / 0.25 ** (2 / 3)
+          + 2 * (4 ** (1 / 3) + (1 / 3) * 2 * 4 ** (-2 / 3)) / 0.25 ** (1 / 6)) / 2
     c3 = deep_linear_constants(3, 1.0, 0.25, 2.0, 0.0)
     assert c3.H1 == pytest.approx(dg, rel=1e-13)
     assert c3.H0 == pytest.approx(g - 2 * dg, rel=1e-13)

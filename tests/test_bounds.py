@@ -1,4 +1,5 @@
-"""warmup_theory.theory.bounds / hard_functions / regime: edge cases, monotonicity, float-vs-sympy, witnesses, bad input.
+"""warmup_theory.theory.bounds / hard_functions / regime: edge cases, monotonicity, float-vs-sympy,
+witnesses, bad input.
 
 Reference values come from independent routes: hand-evaluated closed forms (math.log), float64 GD runs
 on the 1-D members, and the exact geometric count on the quadratic.

@@ -110,7 +110,7 @@ def test_logistic_frontier_against_mpmath():
     sig = lambda t: 1 / (1 + mp.exp(-t))
     for h in (0.3, 0.9):
         k = lambda t, h=h: sig(t) * sig(-t) - h * mp.log(1 + mp.exp(-t))
-        dk = lambda t, h=h: mp.diff(k, t)
+        dk = lambda t, k=k: mp.diff(k, t)
         knp = lambda t, h=h: np.exp(-t) / (1 + np.exp(-t)) ** 2 - h * np.logaddexp(0, -t)
         truth = _mp_sup(k, dk, knp)
         a = c.min_H0(h)

@@ -116,7 +116,8 @@ def _nan_everywhere(monkeypatch):
         r, hn, f = real(self, *a, **kw)
         return r * math.nan, hn, f
     monkeypatch.setattr(chk._Batch, "evaluate", evaluate)
-    monkeypatch.setattr(chk, "hessian_norm", lambda loss, th: torch.tensor(math.nan, dtype=torch.float64))
+    # _point_from re-evaluates the worst point with the unbatched norm: make that NaN too
+    monkeypatch.setattr(chk.batch, "hessian_norm", lambda loss, th: torch.tensor(math.nan, dtype=torch.float64))
 
 
 def test_all_nan_is_inconclusive_not_no_violation(monkeypatch):

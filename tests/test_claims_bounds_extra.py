@@ -104,7 +104,8 @@ def test_gd_batch_bad_kind() -> None:
 
 # ------------------------------------------------------------------ 2. crossover
 def test_crossover_eps_never_a_float() -> None:
-    """log10(eps*/gap0) < -740 on a wide grid: eps* is not a float64 for any gap0 <= 1e308 (why the claim is in log space)."""
+    """log10(eps*/gap0) < -740 on a wide grid: eps* is not a float64 for any gap0 <= 1e308
+    (why the claim is in log space)."""
     best = -math.inf
     for lx in np.linspace(2, 12, 41):
         for lr in np.linspace(-6, 0, 13):

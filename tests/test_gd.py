@@ -6,6 +6,7 @@ Reference: a plain per-run Python loop whose f and ∇f come from the problem's 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -341,7 +342,7 @@ def test_problem_bad_inputs(call, name):
 def test_result_is_frozen_dataclass():
     r = run_gd(cosh_problem(), [[1.0]], 10.0, 20.0, eps=1e-6, device=CPU)
     assert isinstance(r, GDBatchResult)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         r.seconds = 0.0  # type: ignore[misc]
     assert r.device == "cpu" and r.dtype == "float64" and r.seconds >= 0
 

@@ -1,8 +1,10 @@
-"""Issue 3 cross-checks: float64 GD runs (warmup_theory.numerics.gd) against the proven bounds (warmup_theory.theory.bounds).
+"""Issue 3 cross-checks: float64 GD runs (warmup_theory.numerics.gd) against the proven bounds
+(warmup_theory.theory.bounds).
 
 * observed iterations <= every upper bound (Thm 4.3 corrected, the toolkit's Thm 4.2, the fixed-step upper
   bounds) and <= the recursion bounds, which sit below the closed forms;
-* the lower-bound witness that warmup_theory.theory.bounds names needs >= the lower bound (Thm 4.1(3) corrected, 4.1(1–2));
+* the lower-bound witness that warmup_theory.theory.bounds names needs >= the lower bound
+  (Thm 4.1(3) corrected, 4.1(1–2));
 * the class-stable fixed step 2/(H0 + H1·gap0) never diverges (and the gap never increases) on members of
   the class, while a step just above η̄ increases the gap on one of theory's witnesses;
 * the checks have teeth: halved upper bounds / doubled lower bounds ARE violated on these same runs.

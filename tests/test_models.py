@@ -73,7 +73,8 @@ def test_free_parametrisation_is_balanced_and_batched_agrees(widths, seed):
     for i in range(3):
         single = balanced_from_free(z[i], widths)
         assert torch.allclose(single, th[i], atol=1e-13)
-        assert balancedness_residual(unflatten_weights(single, widths)) < 1e-11 * math.exp(2 * float(z[i, -min(widths):].abs().max()))
+        tol = 1e-11 * math.exp(2 * float(z[i, -min(widths):].abs().max()))
+        assert balancedness_residual(unflatten_weights(single, widths)) < tol
 
 
 def test_balanced_from_product_reproduces_P():
@@ -120,7 +121,8 @@ def test_rank_deficient_lambda_min_and_rank_constraint_formula():
     Y = torch.tensor([[2.0, 1.0, 0.0], [0.0, 3.0, 0.0]], dtype=torch.float64)
     d = regression_data  # noqa: F841  (generator path covered above)
     f, P = rank_constrained_least_squares(X, Y)
-    assert abs(f - 0.5 * (1 + 9)) < 1e-14 and torch.allclose(P, torch.tensor([[2.0, 0.0], [0.0, 0.0]], dtype=torch.float64))
+    assert abs(f - 0.5 * (1 + 9)) < 1e-14
+    assert torch.allclose(P, torch.tensor([[2.0, 0.0], [0.0, 0.0]], dtype=torch.float64))
     with pytest.raises(ValueError, match="x_rank"):
         regression_data(3, 2, 5, x_rank=4)
 

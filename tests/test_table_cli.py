@@ -41,8 +41,8 @@ def test_quick_csv_contract(quick_run):
     assert CSV_COLUMNS == ("problem", "schedule", "H0", "H1", "mu", "theta", "gap0", "eps", "observed", "status",
                            "upper_closed", "upper_recursive", "lower", "seconds", "seed", "device")
     rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
-    assert {r["problem"].split("(")[0] for r in rows} >= {"cosh", "pl_hard", "pl_witness", "aiming_witness", "quadratic",
-                                                          "w^4", "random_member"}
+    families = {"cosh", "pl_hard", "pl_witness", "aiming_witness", "quadratic", "w^4", "random_member"}
+    assert {r["problem"].split("(")[0] for r in rows} >= families
     assert {r["schedule"] for r in rows} == set(SCHEDULES)
     for r in rows:
         assert r["invariants"] == "ok", r                  # --quick: certified constants only, all decided
@@ -63,7 +63,8 @@ def test_quick_csv_contract(quick_run):
     assert warm and all(r["upper_closed"] and r["upper_recursive"] for r in warm)
     assert sum(bool(r["lower"]) for r in rows) == 2          # the PL and the aiming witness
     meta = [line for line in lines if line.startswith("#")]
-    assert any(f"warmup-theory {warmup_theory.numerics.__version__}" in m and "seed=3" in m and "device=cpu" in m for m in meta)
+    version = f"warmup-theory {warmup_theory.numerics.__version__}"
+    assert any(version in m and "seed=3" in m and "device=cpu" in m for m in meta)
 
 
 def test_quick_version_seed_device_everywhere(quick_run):

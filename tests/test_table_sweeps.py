@@ -93,7 +93,7 @@ def test_quick_sweep_statuses_and_eta():
                 for ei in range(sw.epss.size):
                     st = sw.status[p][s][gi, ei]
                     assert (st == "converged") == np.isfinite(sw.observed[p][s][gi, ei])
-        for gi, info in enumerate(sw.run_info[p]["fixed-stable"]):
+        for info in sw.run_info[p]["fixed-stable"]:
             assert not info["gap_increased"] and info["status"] == "converged"
     # the fixed-step bounds are evaluated at the fixed-stable run's own eta (1/(H0 + H1*gap0 target)),
     # not at 1/(H0 + H1*measured gap0)

@@ -47,10 +47,30 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "run_gd": ("warmup_theory.numerics.gd", "run_gd"),
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]
+#: kept literal so linters and type checkers see it; a test checks it equals ``["__version__", *sorted(_LAZY)]``
+__all__ = [
+    "__version__",
+    "CurvatureTracker",
+    "HSmooth",
+    "SpectralNormResult",
+    "architectures",
+    "bounds",
+    "certify",
+    "closure",
+    "fit_h0_h1",
+    "hessian_spectral_norm",
+    "lemmas",
+    "model_hessian_norm",
+    "numerics",
+    "proofs_checks",
+    "run_gd",
+    "theory",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from warmup_theory import numerics, proofs_checks, theory
+    import warmup_theory.numerics as numerics
+    import warmup_theory.proofs_checks as proofs_checks
+    import warmup_theory.theory as theory
     from warmup_theory.numerics.curvature import (
         CurvatureTracker,
         SpectralNormResult,
@@ -65,6 +85,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
 
 
 def __getattr__(name: str) -> Any:
+    """Import the layer defining ``name`` on first use (PEP 562) and cache it in the module."""
     try:
         module_name, attr = _LAZY[name]
     except KeyError:
@@ -76,4 +97,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
+    """Module attributes plus the lazily importable names."""
     return sorted(set(globals()) | set(_LAZY))

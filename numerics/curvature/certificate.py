@@ -53,6 +53,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 
 __all__ = ["start_vector", "lanczos_upper_bound", "power_upper_bound", "WARM_NOISE"]
 
@@ -92,7 +93,7 @@ def _log_abs_cheb(k: int, x: np.ndarray) -> np.ndarray:
     """log |T_k(x)|, stable for large |x|."""
     x = np.asarray(x, dtype=np.float64)
     ax = np.abs(x)
-    out = np.empty_like(ax)
+    out: np.ndarray = np.empty_like(ax)
     inside = ax <= 1.0
     with np.errstate(divide="ignore"):
         out[inside] = np.log(np.abs(np.cos(k * np.arccos(np.clip(x[inside], -1.0, 1.0)))))
@@ -105,7 +106,7 @@ def _log_p(lam: np.ndarray, killed: np.ndarray, k: int, lo: float, hi: float) ->
     """log P(lam), P(lam) = prod_{t in killed} (lam - t)^2 * T_k((2 lam - lo - hi) / (hi - lo))^2."""
     lam = np.asarray(lam, dtype=np.float64)
     with np.errstate(divide="ignore"):
-        kill = 2.0 * np.log(np.abs(lam[..., None] - killed)).sum(-1)
+        kill: np.ndarray = 2.0 * np.log(np.abs(lam[..., None] - killed)).sum(-1)
     return kill + 2.0 * _log_abs_cheb(k, (2.0 * lam - lo - hi) / (hi - lo))
 
 
@@ -120,7 +121,7 @@ def _logsumexp(x: np.ndarray) -> float:
 _GRID = np.logspace(-15, 3, 37)
 
 
-def lanczos_upper_bound(theta: Sequence[float], weights: Sequence[float], *, log_c: float,
+def lanczos_upper_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float,
                         allowance: float, max_top: int = 6, max_bottom: int = 2) -> float:
     """Smallest U over the candidate polynomials with c^2 min(P(U), P(-U)) > sum_j w_j P(theta_j).
 
@@ -134,11 +135,11 @@ def lanczos_upper_bound(theta: Sequence[float], weights: Sequence[float], *, log
     (P is evaluated at theta_j - e, theta_j, theta_j + e and the largest value used; e is added
     to the result). Returns ``inf`` when no candidate certifies anything (e.g. m = 1).
     """
-    theta = np.asarray(theta, dtype=np.float64)
+    th = np.asarray(theta, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
-    m = theta.size
-    order = np.argsort(theta, kind="stable")  # ascending
-    theta_s, w_s = theta[order], w[order]
+    m = th.size
+    order = np.argsort(th, kind="stable")  # ascending
+    theta_s, w_s = th[order], w[order]
     with np.errstate(divide="ignore"):
         logw = np.log(w_s)
     nodes = np.stack([theta_s - allowance, theta_s, theta_s + allowance])
@@ -158,9 +159,11 @@ def lanczos_upper_bound(theta: Sequence[float], weights: Sequence[float], *, log
             u0 = max(abs(lo), abs(hi), float(np.abs(killed).max()) if killed.size else 0.0)
             log_g = _logsumexp(logw + _log_p(nodes, killed, k, lo, hi).max(axis=0))
 
-            def gap(u: np.ndarray) -> np.ndarray:
-                return 2.0 * log_c + np.minimum(_log_p(u, killed, k, lo, hi),
-                                                _log_p(-u, killed, k, lo, hi)) - log_g
+            def gap(u: np.ndarray, killed: np.ndarray = killed, k: int = k, lo: float = lo, hi: float = hi,
+                    log_g: float = log_g) -> np.ndarray:
+                out: np.ndarray = 2.0 * log_c + np.minimum(_log_p(u, killed, k, lo, hi),
+                                                           _log_p(-u, killed, k, lo, hi)) - log_g
+                return out
 
             offsets = max(u0, tiny) * _GRID
             ok = gap(u0 + offsets) > 0

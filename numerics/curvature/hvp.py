@@ -241,7 +241,7 @@ class FlatProblem:
             # @once_differentiable, whose create_graph gradient silently drops terms) must not
             # give a wrong H v. Disagreement beyond sqrt(eps): this term uses forward-over-reverse.
             try:
-                ref = jvp(self._grads[i], (self.w,), (v,))[1]
+                ref: torch.Tensor = jvp(self._grads[i], (self.w,), (v,))[1]
             except RuntimeError:  # no forward-mode rule: nothing to compare with
                 return hv
             except BaseException:  # not cross-checked: never use this graph unchecked later

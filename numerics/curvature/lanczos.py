@@ -5,9 +5,9 @@ Stopping rules: ``stop="bracket"`` (default): the probabilistic upper bound of
 :mod:`warmup_theory.numerics.curvature.certificate` is within ``tol`` (relative) of the largest |Ritz value|;
 ``stop="residual"``: the Ritz residual estimate beta_m |s_{m,top}| of the Ritz value theta of
 largest modulus is <= tol |theta| (there is then an eigenvalue within that residual of theta; the
-certified upper bound is computed once at the end and is usually much wider than tol). After stopping, one explicit HVP on the Ritz
-vector y gives the deterministic lower bound ||H y|| <= ||H||_2 and the true residual
-||H y - (y^T H y) y|| (not the recurrence's estimate beta_m |s_mj|).
+certified upper bound is computed once at the end and is usually much wider than tol). After
+stopping, one explicit HVP on the Ritz vector y gives the deterministic lower bound ||H y|| <= ||H||_2
+and the true residual ||H y - (y^T H y) y|| (not the recurrence's estimate beta_m |s_mj|).
 
 Scale. When the first product ||H q_1|| is outside [2^-300, 2^300] the run is on H / 2^k (a
 power of two, exact) and the results are multiplied back; norms are scale-safe

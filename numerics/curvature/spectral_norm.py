@@ -7,7 +7,9 @@ Methods
 -------
 * ``"dense"``: the full Hessian (vmap of exact HVPs) + eigh in float64; exact reference,
   deterministic bracket.
-* ``"lanczos"``: exact HVPs (by default one backward through a cached gradient graph per product, cross-checked against forward-over-reverse; see warmup_theory.numerics.curvature.hvp), full reorthogonalisation, both spectrum ends;
+* ``"lanczos"``: exact HVPs (by default one backward through a cached gradient graph per product,
+  cross-checked against forward-over-reverse; see :mod:`warmup_theory.numerics.curvature.hvp`), full
+  reorthogonalisation, both spectrum ends;
   ``lower`` is deterministic (||H y|| for a unit y), ``upper`` holds with probability
   >= 1 - ``delta`` over the Gaussian start drawn from ``generator`` (also with a warm start ``v0``,
   which is perturbed; see :mod:`warmup_theory.numerics.curvature.certificate`). Stops when the bracket's
@@ -124,8 +126,9 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
         out = dense_norm(problem.dense)
     else:
         budget = DEFAULT_MAX_HVPS[method] if max_hvps is None else int(max_hvps)
-        solver: Callable[..., dict[str, Any]] = {
-            "lanczos": lanczos_norm, "power": power_norm, "eigsh": eigsh_norm}[method]
+        solvers: dict[str, Callable[..., dict[str, Any]]] = {
+            "lanczos": lanczos_norm, "power": power_norm, "eigsh": eigsh_norm}
+        solver = solvers[method]
         if method == "eigsh" and problem.n < 3:  # ARPACK needs k < ncv < n
             solver, method = lanczos_norm, "lanczos"
         extra = {"stop": stop} if solver is lanczos_norm else {}

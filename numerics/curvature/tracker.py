@@ -93,7 +93,7 @@ class CurvatureTracker:
             raise ValueError(f"every must be an integer in [1, inf), got {every!r}")
         self.path = None if path is None else os.fspath(path)
         self.every = every
-        self.options = dict(method=method, tol=tol, max_hvps=max_hvps, delta=delta, stop=stop)
+        self.options: dict[str, Any] = dict(method=method, tol=tol, max_hvps=max_hvps, delta=delta, stop=stop)
         self.generator = torch.Generator().manual_seed(seed)
         self.records: list[TrackerRecord] = []
         self._t = 0
@@ -115,7 +115,8 @@ class CurvatureTracker:
 
     def step_model(self, model: torch.nn.Module, loss: Callable[[Any, Any], torch.Tensor],
                    batches: Iterable[Any], batch: Any = None, *, reduction: str = "mean",
-                   dtype: torch.dtype = torch.float64, device: str | torch.device | None = None) -> TrackerRecord | None:
+                   dtype: torch.dtype = torch.float64,
+                   device: str | torch.device | None = None) -> TrackerRecord | None:
         """Same for an ``nn.Module``: f is the full-dataset loss over ``batches`` (as in
         :func:`~warmup_theory.numerics.curvature.model_hessian_norm`), ``batch`` = (inputs, targets) of this step."""
         records_now = self._t % self.every == 0 or (self._t + 1) % self.every == 0

@@ -87,7 +87,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _calculator(name: str) -> Callable[..., Any]:
     import warmup_theory.theory.bounds as b
 
-    return getattr(b, name)
+    fn: Callable[..., Any] = getattr(b, name)
+    return fn
 
 
 def evaluate(theorem: str, values: dict[str, float], printed: bool = False) -> dict[str, Any]:

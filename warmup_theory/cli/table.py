@@ -1,9 +1,9 @@
 """``warmup-theory table``: predicted vs observed GD iteration counts, warm-up vs fixed steps.
 
-Runs float64 GD with the schedules of :mod:`warmup_theory.numerics.table.spec` on the problem families, pairs
-each observed count (first k with f(w_k) − f* <= eps) with the proven bounds of
-``warmup_theory.theory.bounds``, checks the invariants (:mod:`warmup_theory.numerics.table.invariants`), runs the gap0 / eps
-sweeps, and writes Markdown / CSV / LaTeX (+ JSON) and PNG/SVG plots under ``--out``.
+Runs float64 GD with the schedules of :mod:`warmup_theory.numerics.table.spec` on the problem families,
+pairs each observed count (first k with f(w_k) − f* <= eps) with the proven bounds of
+``warmup_theory.theory.bounds``, checks the invariants (:mod:`warmup_theory.numerics.table.invariants`),
+runs the gap0 / eps sweeps, and writes Markdown / CSV / LaTeX (+ JSON) and PNG/SVG plots under ``--out``.
 Exit status: 0 when every decided invariant holds (rows resting on estimated constants and
 undecided checks are marked ``?`` and counted apart, they do not fail the run), 1 when one breaks
 (marked ``!`` in the table and listed; sweep violations included), 2 for bad arguments, 3 when a
@@ -16,7 +16,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from warmup_theory.numerics.table.sweeps import SweepCheck, SweepResult
 
 NAME = "table"
 HELP = "run GD with warm-up and fixed steps; write predicted vs observed iteration tables and plots"
@@ -34,8 +39,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"seed of every random instance and start, an integer in [0, {SEED_MAX}] (default 0)")
     p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: cuda when available)")
     p.add_argument("--problems", default=None, metavar="LIST",
-                   help=f"comma list of problem families (default: all; --quick: all but {', '.join(_slow_families())}): "
-                        f"{', '.join(FAMILY_NAMES)}")
+                   help="comma list of problem families "
+                        f"(default: all; --quick: all but {', '.join(_slow_families())}): {', '.join(FAMILY_NAMES)}")
     p.add_argument("--schedules", default=None, metavar="LIST",
                    help=f"comma list of schedules (default: all): {', '.join(SCHEDULE_NAMES)}")
     p.add_argument("--max-iter", type=int, default=None, help="GD iteration cap per run (default 60000)")
@@ -96,8 +101,9 @@ def run(args: argparse.Namespace) -> int:
     return _run(args, formats, problems, schedules, device, out)
 
 
-def _run(args, formats, problems, schedules, device, out: Path) -> int:
-
+def _run(args: argparse.Namespace, formats: Sequence[str], problems: tuple[str, ...], schedules: tuple[str, ...],
+         device: str, out: Path) -> int:
+    """Run the table with validated arguments; write the files; return the exit status."""
     from warmup_theory.numerics.table.formats import to_csv, to_json, to_latex, to_markdown
     from warmup_theory.numerics.table.invariants import summary_line
     from warmup_theory.numerics.table.runner import Progress, run_table
@@ -140,7 +146,7 @@ def _run(args, formats, problems, schedules, device, out: Path) -> int:
     extra_md = []
     if tr.missing:
         extra_md += ["", "Missing families (not run):"] + [f"- {k}: {v}" for k, v in tr.missing.items()]
-    if sw is not None:
+    if sw is not None and sw_check is not None:
         extra_md += ["", f"Sweeps ({sw.runs} runs in one batched program, {sw.seconds:.1f} s; "
                          f"{sw.loop_iterations} iterations; oracle grid {sw.meta['oracle_grid']}):"]
         extra_md += [f"- {line}" for line in sweep_lines]
@@ -170,8 +176,8 @@ def _run(args, formats, problems, schedules, device, out: Path) -> int:
     if "tex" in formats:
         (out / "table.tex").write_text(to_latex(tr.rows, meta), encoding="utf-8")
         written.append("table.tex")
-    extra_json = {"missing": tr.missing, "plots": [p.name for p in plots]}
-    if sw is not None:
+    extra_json: dict[str, Any] = {"missing": tr.missing, "plots": [p.name for p in plots]}
+    if sw is not None and sw_check is not None:
         extra_json["sweep"] = {"meta": sw.meta, "findings": sweep_lines, "violations": sweep_viol,
                                "summary": sw_check.summary(), "undecided": sw_check.undecided,
                                "bound_errors": sw_check.bound_errors, "points_decided": sw_check.decided,
@@ -192,7 +198,7 @@ def _run(args, formats, problems, schedules, device, out: Path) -> int:
     return 0
 
 
-def _sweep_csv(sw, meta, check=None) -> str:
+def _sweep_csv(sw: SweepResult, meta: dict[str, Any], check: SweepCheck | None = None) -> str:
     import csv
     import io
 

@@ -6,6 +6,11 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from warmup_theory.proofs_checks.framework import ClaimResult
 
 NAME = "verify"
 HELP = "run every claim's machine-checked proof; exit 1 if any fails"
@@ -46,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _print_table(results, show_steps: bool) -> None:
+def _print_table(results: Sequence[ClaimResult], show_steps: bool) -> None:
+    """One line per claim (id, statement, method, verdict, seconds); the proof steps with ``show_steps``."""
     w_id = max([len(r.id) for r in results] + [5])
     w_st = 70
     header = f"{'claim':<{w_id}}  {'statement':<{w_st}}  {'method':<28}  {'verdict':<9}  seconds"
