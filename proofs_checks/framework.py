@@ -75,6 +75,7 @@ class Step:
     role: str = "proof"  # "proof": part of the argument; "check": the randomized cross-check
 
     def to_dict(self) -> dict[str, Any]:
+        """The step as a JSON-ready dict."""
         return asdict(self)
 
 
@@ -171,8 +172,10 @@ class Proof:
             if rhs > 0:
                 worst = max(worst, lhs / rhs)
         ok = bad is None
-        detail = (f"{n} instances (seed {seed}), worst lhs/rhs = {worst:.6g}" if ok
-                  else f"instance {bad[0]} (seed {seed}): lhs={bad[1]!r} > rhs={bad[2]!r}")
+        if bad is None:
+            detail = f"{n} instances (seed {seed}), worst lhs/rhs = {worst:.6g}"
+        else:
+            detail = f"instance {bad[0]} (seed {seed}): lhs={bad[1]!r} > rhs={bad[2]!r}"
         self.steps.append(Step(description, method, ok, detail, role))
         return ok
 
@@ -253,6 +256,8 @@ class Claim:
 
 @dataclass(frozen=True)
 class ClaimResult:
+    """The outcome of :func:`run_claim`: verdict, summary method, timing, the steps and the first witness."""
+
     id: str
     statement: str
     method: str
@@ -263,6 +268,7 @@ class ClaimResult:
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-ready dict (what ``warmup-theory verify --json`` prints)."""
         d = {
             "id": self.id,
             "statement": self.statement,
@@ -281,7 +287,9 @@ class ClaimResult:
 _REGISTRY: dict[str, Claim] = {}
 
 
-def claim(id: str, statement: str, *, printed: bool = False) -> Callable[[Callable[[Proof], None]], Callable[[Proof], None]]:
+def claim(
+    id: str, statement: str, *, printed: bool = False
+) -> Callable[[Callable[[Proof], None]], Callable[[Proof], None]]:
     """Decorator registering a proof function as the claim ``id``."""
 
     def deco(fn: Callable[[Proof], None]) -> Callable[[Proof], None]:
@@ -294,7 +302,11 @@ def claim(id: str, statement: str, *, printed: bool = False) -> Callable[[Callab
 
 
 def registry() -> dict[str, Claim]:
-    """All claims, after importing every module of ``warmup_theory.proofs_checks.claims``."""
+    """All claims, after importing every module of ``warmup_theory.proofs_checks.claims``, in report order.
+
+    The ids of ``claims.REPORT_ORDER`` come first, in that order, then any other claim in registration order;
+    so the order depends neither on how the claims are split into modules nor on what was imported before.
+    """
     import importlib
     import pkgutil
 
@@ -303,7 +315,9 @@ def registry() -> dict[str, Claim]:
     for info in sorted(pkgutil.iter_modules(claims.__path__), key=lambda m: m.name):
         if not info.name.startswith("_"):
             importlib.import_module(f"{claims.__name__}.{info.name}")
-    return dict(_REGISTRY)
+    rank = {cid: i for i, cid in enumerate(claims.REPORT_ORDER)}
+    ordered = sorted(_REGISTRY, key=lambda cid: rank.get(cid, len(rank)))  # stable: the rest keep their order
+    return {cid: _REGISTRY[cid] for cid in ordered}
 
 
 _DEPENDENCY_CACHE: dict[str, str] = {}

@@ -120,7 +120,8 @@ def _setup(model: str, g: torch.Generator, device):
                                                    float(torch.linalg.matrix_norm(Y)), fs)
         return loss, proj(theta0), proj, consts, leaky_relu_f_star_estimate(X.cpu(), Y.cpu(), alpha), \
             "direction scan (upper estimate of f*)", {"d": d, "c": c, "m": m, "alpha": alpha,
-                                                      "source": "warmup_theory.theory.architectures.leaky_relu_constants"}
+                                                      "source": "warmup_theory.theory.architectures."
+                                                                "leaky_relu_constants"}
     if model == "attention":
         from warmup_theory.numerics.models.attention import attention_data_constant_np, attention_loss, icl_prompts
 

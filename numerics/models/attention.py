@@ -35,7 +35,8 @@ def attention_prediction(theta: torch.Tensor, Z: torch.Tensor) -> torch.Tensor:
     return Z[..., -1, -1] + (P[-1] @ (ZM @ A))[..., 0] / n
 
 
-def attention_loss(theta: torch.Tensor, Z: torch.Tensor, y: torch.Tensor, *, lam_P: float, lam_Q: float) -> torch.Tensor:
+def attention_loss(theta: torch.Tensor, Z: torch.Tensor, y: torch.Tensor, *,
+                   lam_P: float, lam_Q: float) -> torch.Tensor:
     """f(P, Q) = mean_t (ŷ_t − y_t)² + (λ_P/2)‖P‖² + (λ_Q/2)‖Q‖²."""
     D = Z.shape[-2]
     P, Q = theta[: D * D], theta[D * D: 2 * D * D]

@@ -350,8 +350,7 @@ def deep_linear_hessian_batched(theta: torch.Tensor, X: torch.Tensor, Y: torch.T
     for W in Ws:
         prefix.append(W @ prefix[-1])
     R = prefix[-1] - Y
-    suffix = [None] * (l + 1)
-    suffix[l] = eye(Ws[-1].shape[1])
+    suffix: list[torch.Tensor] = [eye(Ws[-1].shape[1])] * (l + 1)  # every entry below l is overwritten
     for i in range(l, 0, -1):
         suffix[i - 1] = suffix[i] @ Ws[i - 1]
     # J_i[(a, j), (p, q)] = (W_{>i})[a, p] · (W_{<i}X)[q, j]

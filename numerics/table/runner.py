@@ -215,7 +215,8 @@ def _family_bounds(tb: Any, schedule: str, a: float | None, b: float | None, H0:
     if a is None or b is None:
         return None, None
     if not mu:
-        notes.append(f"family bound at (a, b) = ({a:.6g}, {b:.6g}): n/a (warmup_theory.theory.bounds proves the family only "
+        notes.append(f"family bound at (a, b) = ({a:.6g}, {b:.6g}): n/a (warmup_theory.theory.bounds proves the family "
+                     "only "
                      "under mu-PL; this problem is aiming-only)")
         return None, None
     if not (math.isclose(alpha, a * H0, rel_tol=1e-12, abs_tol=0.0)

@@ -67,7 +67,8 @@ class SweepResult:
     divergence), ``"diverged"`` or ``"max_iter"`` (eps not reached; the run's own status); ``None``
     when unknown (the checks then call every unreached point undecided).  ``runs[problem][schedule]``
     → list over gap0 of the run's ``{"status", "gap_increased", "first_increase", "gap0" (measured),
-    "eta0" (its first step)}`` (non-oracle schedules).  ``max_iter``: the engine's cap (None: unknown).  ``bound_errors``: one entry per
+    "eta0" (its first step)}`` (non-oracle schedules).  ``max_iter``: the engine's cap (None: unknown).
+    ``bound_errors``: one entry per
     bound cell that could not be computed (``(problem, bound, gap0, eps, reason)``).
     """
 
@@ -149,7 +150,11 @@ def run_sweeps(*, quick: bool = False, device: str = "cpu", seed: int = 0, grid:
     problems = {"cosh(H0=1,H1=1)": cosh_problem(H0, H1), "pl_witness q=w^2/2 (H0=1,H1=1,mu=1)": quadratic_problem([mu])}
     names = list(problems)
     plist = list(problems.values())
-    alphas, betas, blocks, w0s, index = [], [], [], [], {}
+    alphas: list[float] = []
+    betas: list[float] = []
+    blocks: list[int] = []
+    w0s: list[np.ndarray] = []
+    index: dict[tuple[str, int, str], list[int]] = {}
     for bi, (name, p) in enumerate(problems.items()):
         for gi, g0 in enumerate(gap0s):
             w0 = start_at_gap(p, np.zeros(1), np.ones(1), float(g0))
@@ -162,13 +167,17 @@ def run_sweeps(*, quick: bool = False, device: str = "cpu", seed: int = 0, grid:
                 ids = []
                 for a, b in params:
                     ids.append(len(alphas))
-                    alphas.append(a); betas.append(b); blocks.append(bi); w0s.append(w0)
+                    alphas.append(a)
+                    betas.append(b)
+                    blocks.append(bi)
+                    w0s.append(w0)
                 index[(name, gi, s)] = ids
     stacked = StackedProblem(plist, blocks)
     t0 = time.perf_counter()
     res = run_gd(stacked, np.array(w0s), np.array(alphas), np.array(betas), eps=float(epss.min()),
                  max_iter=max_iter, record=True, device=device)
     seconds = time.perf_counter() - t0
+    assert res.gap_history is not None  # record=True
     hits = first_hits(res.gap_history, epss)          # [E, B]
     # a hit counts only if the run had not diverged before it (gap history stops at the divergence)
     diverged = np.array([st == "diverged" for st in res.status])
@@ -363,13 +372,15 @@ def findings(sw: SweepResult) -> list[str]:
         wins_fixed = [g for gi, g in enumerate(sw.gap0s) if o["fixed-stable"][gi, eidx] < o["warmup"][gi, eidx]]
         wins_warm = [g for gi, g in enumerate(sw.gap0s) if o["warmup"][gi, eidx] < o["fixed-stable"][gi, eidx]]
         ratio = [o["fixed-stable"][gi, eidx] / max(o["warmup"][gi, eidx], 1) for gi in range(len(sw.gap0s))]
+        family_best = all(o["warmup-family"][gi, eidx] <= min(o["warmup"][gi, eidx], o["fixed-stable"][gi, eidx])
+                          for gi in range(len(sw.gap0s)))
         out.append(
             f"{p}, eps={e:.0e}: Eq. (1) warm-up beats the fixed-stable step at gap0 in "
             f"{_fmt_list(wins_warm)}; the fixed-stable step wins at gap0 in {_fmt_list(wins_fixed)} "
             f"(fixed/warm-up iteration ratio from {ratio[0]:.3g} at gap0={sw.gap0s[0]:.3g} to {ratio[-1]:.3g} "
-            f"at gap0={sw.gap0s[-1]:.3g}); warmup-family (best proven (a,b)) needs the fewest iterations of these three "
-            f"non-oracle schedules at every gap0: "
-            f"{all(o['warmup-family'][gi, eidx] <= min(o['warmup'][gi, eidx], o['fixed-stable'][gi, eidx]) for gi in range(len(sw.gap0s)))}")
+            f"at gap0={sw.gap0s[-1]:.3g}); warmup-family (best proven (a,b)) needs the fewest iterations of these "
+            f"three non-oracle schedules at every gap0: "
+            f"{family_best}")
         g_lo, g_hi = o["fixed-stable"][0, eidx], o["fixed-stable"][-1, eidx]
         w_lo, w_hi = o["warmup"][0, eidx], o["warmup"][-1, eidx]
         out.append(f"{p}: from gap0={sw.gap0s[0]:.3g} to {sw.gap0s[-1]:.3g} the fixed-stable count grows "

@@ -63,8 +63,11 @@ def _quartic_member(p: Proof) -> None:
     p.identity(sp.diff(s * w**4, w) * w, 4 * s * w**4, "quartic: ⟨f'(w), w − 0⟩ = 4f, so θ-aiming for θ <= 4")
 
 
+_ArrayFn = Callable[[np.ndarray], np.ndarray]
+
+
 def _member_fns(kind: str, H0: np.ndarray, H1: np.ndarray, rng: np.random.Generator
-                ) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray], float]:
+                ) -> tuple[_ArrayFn, _ArrayFn, _ArrayFn, float]:
     """(f, f', start(gap) -> w0, aiming constant) of a vectorised 1-D member with f* = 0, S = {0}."""
     n = H0.size
     if kind == "quadratic":
@@ -138,6 +141,7 @@ def _replay(pairs: list[tuple[float, float]]) -> Callable[[np.random.Generator],
        "Δ_k <= ε for all k >= ceil(dist0²/(ηcε)) (0 if gap0 <= ε); default η = min(1/L0, θ/(2H0+H1gap0)) "
        "has c >= θ -> aiming_fixed_iterations (toolkit's own)")
 def aiming_fixed_bound(p: Proof) -> None:
+    """Fixed-step θ-aiming count: one-step telescoping in sympy, then GD on quadratic / cosh / quartic members."""
     H0, H1, th, g0, eta, eps, d0 = sp.symbols("H0 H1 theta gap0 eta epsilon d0", positive=True)
     s, t, b, q, r, dd = sp.symbols("s t b q r d", nonnegative=True)
     L0, G = H0 + H1 * g0, 2 * H0 + H1 * g0
@@ -234,9 +238,11 @@ def _counts_at(H0: float, H1: float, mu: float, gap0: float, lam: sp.Expr) -> tu
 
 
 @claim("Regime crossover (PL)",
-       "for every ε < ε* = 10**pl_crossover_log10_eps(H0,H1,μ,gap0): pl_adaptive_iterations < pl_fixed_lower_iterations "
+       "for every ε < ε* = 10**pl_crossover_log10_eps(H0,H1,μ,gap0): "
+       "pl_adaptive_iterations < pl_fixed_lower_iterations "
        "(U <= k1 + 1 + c(log m + λ) < … <= a(log gap0 + λ) <= L, λ = −log ε)")
 def regime_crossover(p: Proof) -> None:
+    """PL regime crossover: ceiling and log-space inequalities in sympy, then the calculators at exact ε = e^{−λ}."""
     a, c, k1, m, g0, lam = sp.symbols("a c k1 m gap0 lambda", positive=True)
     s, d2 = sp.symbols("s d2", nonnegative=True)
     r, d1 = sp.symbols("r d1", positive=True)  # r = a − c > 0; d1 = X + 1 − ceil(X) in (0, 1]
@@ -244,7 +250,8 @@ def regime_crossover(p: Proof) -> None:
     p.identity(sp.expand_log(sp.log(m / sp.exp(-lam)), force=True), sp.log(m) + lam, "log(m/ε) = log m + λ")
     p.identity(sp.expand_log(sp.log(g0 / sp.exp(-lam)), force=True), sp.log(g0) + lam, "log(gap0/ε) = log gap0 + λ")
     # the branches: λ > λ* >= −log m ⇒ ε < m = min(gap0, T) <= gap0
-    p.leq(sp.exp(-(-sp.log(m) + sp.log(1 + s))), m, "λ = −log m + log(1 + s), s >= 0 ⇒ ε = e^{−λ} <= m = min(gap0, T): the closed forms' "
+    p.leq(sp.exp(-(-sp.log(m) + sp.log(1 + s))), m,
+          "λ = −log m + log(1 + s), s >= 0 ⇒ ε = e^{−λ} <= m = min(gap0, T): the closed forms' "
           "branches ε < T, ε < gap0 apply (λ > λ* makes it strict)")
     # U = k1 + ceil(X), X = c(log m + λ);  L = max(1, ceil(Y)) >= Y + d2, Y = a(log gap0 + λ)
     a_ = c + r
@@ -252,7 +259,8 @@ def regime_crossover(p: Proof) -> None:
     X = c * (sp.log(m) + lam)
     Y = a_ * (sp.log(g0) + lam)
     p.identity((Y - (k1 + 1 + X)).subs(lam, lam0 + s), r * s,
-               "a(log gap0 + λ) − (k1 + 1 + c(log m + λ)) = (a − c)(λ − λ0), λ0 = (k1 + 1 + c log m − a log gap0)/(a − c)")
+               "a(log gap0 + λ) − (k1 + 1 + c(log m + λ)) = (a − c)(λ − λ0), "
+               "λ0 = (k1 + 1 + c log m − a log gap0)/(a − c)")
     U = k1 + X + 1 - d1
     L = Y + d2
     p.identity((L - U).subs(lam, lam0 + s), r * s + d1 + d2,
@@ -327,6 +335,7 @@ def printed_instance(rng: np.random.Generator) -> tuple[float, float, float, flo
        "Δ0 > ε, μ <= H0: printed K = (20H0/μ)(x − log e) (x = Δ0/T, e = ε/T, T = H0/(2H1)) exceeds the corrected "
        "real count by >= (20H0/μ)·min(e − log e, 1, x − log x) >= 20H0/μ, and pl_adaptive_iterations by > 20H0/μ − 2")
 def printed_valid(p: Proof) -> None:
+    """Printed Thm 4.3 count is valid when Δ0 > ε: case analysis in sympy, then random instances in all regimes."""
     H0, H1, mu, x, e = sp.symbols("H0 H1 mu x e", positive=True)
     u, v, s = sp.symbols("u v s", nonnegative=True)
     T = H0 / (2 * H1)
@@ -335,8 +344,13 @@ def printed_valid(p: Proof) -> None:
     p.identity(sp.expand_log(printed, force=True), C * (x - sp.log(e)),
                "printed K (pl_adaptive_iterations(..., printed=True)) = (20H0/μ)(x − log e)")
     # corrected real count: phase 1 = max(0, Δ0 − max(T, ε))·40H1/μ; phase 2 = [ε < min(Δ0,T)]·(20H0/μ)log(min(Δ0,T)/ε)
-    ph1 = lambda d0, mx: (d0 - mx) * 40 * H1 / mu
-    ph2 = lambda mn, ee: C * sp.log(mn / ee)
+
+    def ph1(d0: sp.Expr, mx: sp.Expr) -> sp.Expr:
+        return (d0 - mx) * 40 * H1 / mu
+
+    def ph2(mn: sp.Expr, ee: sp.Expr) -> sp.Expr:
+        return C * sp.log(mn / ee)
+
     # case A: 1 <= e < x  (ε >= T: max(T, ε) = ε, min(Δ0, T) = T <= ε: no phase 2)
     eA, xA = 1 + u, 1 + u + v
     p.nonneg(eA * T - T, "case e >= 1: ε >= T, so max(T, ε) = ε and ε >= min(Δ0, T) = T (phase 2 empty)")
@@ -353,9 +367,11 @@ def printed_valid(p: Proof) -> None:
     p.identity(sp.expand_log(ph2(xC * T, eC * T), force=True), C * (sp.log(xC) - sp.log(eC)),
                "case x < 1: corrected = (20H0/μ)(log x − log e)")
     # differences
-    p.identity(C * (x - sp.log(e)) - C * (x - e), C * (e - sp.log(e)), "case e >= 1: printed − corrected = C(e − log e)")
+    p.identity(C * (x - sp.log(e)) - C * (x - e), C * (e - sp.log(e)),
+               "case e >= 1: printed − corrected = C(e − log e)")
     p.identity(C * (x - sp.log(e)) - C * ((x - 1) - sp.log(e)), C, "case e < 1 <= x: printed − corrected = C")
-    p.identity(C * (x - sp.log(e)) - C * (sp.log(x) - sp.log(e)), C * (x - sp.log(x)), "case x < 1: printed − corrected = C(x − log x)")
+    p.identity(C * (x - sp.log(e)) - C * (sp.log(x) - sp.log(e)), C * (x - sp.log(x)),
+               "case x < 1: printed − corrected = C(x − log x)")
     # y − log y >= 1 for y > 0: h = y − log y − 1, h(1) = 0, h' <= 0 on (0, 1], h' >= 0 on [1, ∞)
     y = sp.Symbol("y", positive=True)
     h = y - sp.log(y) - 1
@@ -376,7 +392,8 @@ def printed_valid(p: Proof) -> None:
 
     def int_check(rng: np.random.Generator) -> tuple[float, float]:
         H0v, H1v, muv, d0, ee, _, _ = printed_instance(rng)
-        return B.pl_adaptive_iterations(H0v, H1v, muv, d0, ee), B.pl_adaptive_iterations(H0v, H1v, muv, d0, ee, printed=True)
+        return (B.pl_adaptive_iterations(H0v, H1v, muv, d0, ee),
+                B.pl_adaptive_iterations(H0v, H1v, muv, d0, ee, printed=True))
 
     p.sample("random instances with ε < Δ0, μ <= H0 (all three regimes): pl_adaptive_iterations <= printed",
              int_check, 600, seed=7)
@@ -400,5 +417,6 @@ def printed_valid(p: Proof) -> None:
 
 
 _CLAIM_FNS: tuple[Callable[[Proof], None], ...] = (aiming_fixed_bound, regime_crossover, printed_valid)
-_IDS: tuple[str, ...] = ("Aiming fixed-step bound", "Regime crossover (PL)", "Thm 4.3 printed form: valid when gap0 > eps")
+_IDS: tuple[str, ...] = ("Aiming fixed-step bound", "Regime crossover (PL)",
+                         "Thm 4.3 printed form: valid when gap0 > eps")
 

@@ -14,7 +14,8 @@ L. Lanczos from the unit start v runs m steps, T_m = Q_m^T H Q_m (tridiagonal), 
   c^2 p_U > sum_j w_j P(theta_j) => L < U on the event |c_*| >= c, and the Gaussian bound
   P(|c_*| < c) <= delta for the code's c = delta * eps * sqrt(pi/2) / ||v_u||.
 
-The randomized checks use adversarial spectra (see ``_spectrum``): a top eigenvalue isolated by a
+The randomized checks use adversarial spectra (:mod:`warmup_theory.proofs_checks.fixtures.spectra`): a top
+eigenvalue isolated by a
 tiny gap, +-lambda pairs (exact and nearly exact), a top cluster, few distinct eigenvalues
 (early invariant Krylov subspace), and starts nearly orthogonal to u_* (including a warm start on
 the second eigenvector). References are ``numpy.linalg.eigvalsh`` / ``torch.linalg.eigvalsh``
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TypedDict
 
 import numpy as np
 import scipy.linalg
@@ -36,106 +38,26 @@ import sympy as sp
 import torch
 from numpy.polynomial import chebyshev as npcheb
 
-from warmup_theory.numerics.curvature import hessian_spectral_norm
 from warmup_theory.numerics.curvature.certificate import WARM_NOISE, lanczos_upper_bound, start_vector
 from warmup_theory.numerics.curvature.lanczos import lanczos_norm
+from warmup_theory.proofs_checks.fixtures.spectra import (
+    E2E_DELTA_LARGE,
+    E2E_DELTA_SMALL,
+    E2E_RUNS,
+    SPECTRA,
+    e2e_run,
+)
+from warmup_theory.proofs_checks.fixtures.spectra import EPS as _EPS
+from warmup_theory.proofs_checks.fixtures.spectra import lanczos as _lanczos
+from warmup_theory.proofs_checks.fixtures.spectra import matrix as _matrix
+from warmup_theory.proofs_checks.fixtures.spectra import spectrum as _spectrum
+from warmup_theory.proofs_checks.fixtures.spectra import start as _start
 from warmup_theory.proofs_checks.framework import Proof, claim
 
-__all__ = ["SPECTRA", "E2E_DELTA_SMALL", "E2E_DELTA_LARGE", "E2E_RUNS", "e2e_run", "sharp_lemma_instance"]
-
-_EPS = float(np.finfo(np.float64).eps)
-
-#: Spectrum families of the randomized checks (``_spectrum``).
-SPECTRA = ("gauss", "gap", "pm", "pm-exact", "cluster", "few", "lowrank")
-
-#: End-to-end runs: half with the small delta (unconditional test: P(any failure) <= runs * delta),
-#: half with the large delta (tight ``upper``; checked conditionally on the event |c_*| >= c).
-E2E_DELTA_SMALL = 1e-6
-E2E_DELTA_LARGE = 0.25
-E2E_RUNS = 10
-
-
-# ---------------------------------------------------------------------------------------------
-# Random instances
-# ---------------------------------------------------------------------------------------------
-
-def _spectrum(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Eigenvalues of an adversarial family; the largest modulus is (about) 1 unless 'gauss'."""
-    if kind == "gauss":
-        lam = rng.standard_normal(n)
-    elif kind == "gap":  # top |lambda| isolated by a tiny relative gap, random sign
-        lam = rng.uniform(-1.0, 1.0, n)
-        lam[0] = 1.0 + 10.0 ** rng.uniform(-8, -1)
-        lam *= rng.choice([-1.0, 1.0])
-    elif kind in ("pm", "pm-exact"):  # +-lambda pairs, the top pair exact or nearly so
-        h = rng.uniform(0.05, 1.0, n // 2)
-        h[0] = 1.0
-        rel = 0.0 if kind == "pm-exact" else 10.0 ** rng.uniform(-12, -3)
-        lam = np.r_[h, -h * (1.0 - rel * (np.arange(h.size) == 0)), np.zeros(n % 2)]
-    elif kind == "cluster":  # many eigenvalues within 1e-6 of the top
-        k = n // 3
-        lam = np.r_[1.0 + 1e-6 * rng.standard_normal(k), rng.uniform(-0.99, 0.99, n - k)]
-    elif kind == "few":  # three distinct eigenvalues: Krylov space of dimension 3
-        lam = rng.choice(np.array([-1.0, 0.3, 0.9]) * rng.choice([-1.0, 1.0]), n)
-        lam[0] = -1.0 if lam[0] == 0 else lam[0]
-    elif kind == "lowrank":
-        lam = np.zeros(n)
-        lam[: min(3, n)] = rng.uniform(-1.0, 1.0, min(3, n))
-        lam[0] = rng.choice([-1.0, 1.0])
-    else:
-        raise ValueError(f"kind must be one of {SPECTRA}, got {kind!r}")
-    return rng.permutation(lam)
-
-
-def _matrix(lam: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """H = U diag(lam) U^T with a Haar-like random orthogonal U; returns (H, U)."""
-    n = lam.size
-    u, r = np.linalg.qr(rng.standard_normal((n, n)))
-    u = u * np.sign(np.diag(r))
-    h = (u * lam) @ u.T
-    return 0.5 * (h + h.T), u
-
-
-def _start(kind: str, h_u: np.ndarray, lam: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Unit start vector: 'random', 'near-orth' (|c_*| ~ 1e-8..1e-2) or 'second' (on u_2)."""
-    n = lam.size
-    order = np.argsort(-np.abs(lam), kind="stable")
-    u_top = h_u[:, order[0]]
-    if kind == "random":
-        v = rng.standard_normal(n)
-    elif kind == "near-orth":
-        v = rng.standard_normal(n)
-        v -= (v @ u_top) * u_top
-        v /= np.linalg.norm(v)
-        v += 10.0 ** rng.uniform(-8, -2) * u_top
-    elif kind == "second":
-        v = h_u[:, order[1]] + 10.0 ** rng.uniform(-8, -3) * rng.standard_normal(n)
-    else:
-        raise ValueError(f"unknown start kind {kind!r}")
-    return v / np.linalg.norm(v)
-
-
-def _lanczos(h: np.ndarray, v: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray, float]:
-    """Independent float64 Lanczos (full reorthogonalisation, twice): alpha (m), beta (m-1), beta_m."""
-    n = v.size
-    q = np.zeros((m + 1, n))
-    q[0] = v / np.linalg.norm(v)
-    alpha: list[float] = []
-    beta: list[float] = []
-    b = 0.0
-    for j in range(m):
-        w = h @ q[j]
-        alpha.append(float(q[j] @ w))
-        w -= alpha[-1] * q[j]
-        if j:
-            w -= beta[-1] * q[j - 1]
-        for _ in range(2):
-            w -= q[: j + 1].T @ (q[: j + 1] @ w)
-        b = float(np.linalg.norm(w))
-        if j < m - 1:
-            beta.append(b)
-            q[j + 1] = w / b
-    return np.array(alpha), np.array(beta), b
+# the instances live in fixtures.spectra; imported here under their 0.1 names (_spectrum, _matrix, _start,
+# _lanczos, and the public ones below), which tests/test_claims_curvature.py uses
+__all__ = ["SPECTRA", "E2E_DELTA_SMALL", "E2E_DELTA_LARGE", "E2E_RUNS", "SharpInstance", "e2e_run",
+           "sharp_lemma_instance"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,19 +132,32 @@ def _lanczos_lower(p: Proof) -> None:
 # Lemma quadrature certificate
 # ---------------------------------------------------------------------------------------------
 
-def sharp_lemma_instance(rng: np.random.Generator) -> dict[str, float]:
+class SharpInstance(TypedDict):
+    """What :func:`sharp_lemma_instance` returns: the norm, the lemma's upper end, the instance."""
+
+    L: float
+    upper: float
+    cstar: float
+    n: int
+    m: int
+    kind: int
+    start: str
+
+
+def sharp_lemma_instance(rng: np.random.Generator) -> SharpInstance:
     """One adversarial instance of the lemma with the *tightest* admissible c = |c_*| (exact overlap).
 
     Runs an independent Lanczos for m steps, then ``lanczos_upper_bound(theta, w, log_c=log|c_*|)``
     with the code's rounding allowance; the lemma says the result is >= ||H||_2 (deterministically:
     no probability is involved once c <= |c_*|). Returns L, upper, and the instance's parameters.
+    It calls this module's ``lanczos_upper_bound`` (tests patch it here to show the check can fail).
     """
     kind = SPECTRA[int(rng.integers(len(SPECTRA)))]
-    start = ("random", "near-orth", "second")[int(rng.integers(3))]
+    start_kind = ("random", "near-orth", "second")[int(rng.integers(3))]
     n = int(rng.integers(8, 60))
     lam = _spectrum(kind, n, rng) * 10.0 ** rng.uniform(-6, 6)
     h, hu = _matrix(lam, rng)
-    v = _start(start, hu, lam, rng)
+    v = _start(start_kind, hu, lam, rng)
     ev, evec = np.linalg.eigh(h)
     top = int(np.argmax(np.abs(ev)))
     big = float(abs(ev[top]))
@@ -236,52 +171,7 @@ def sharp_lemma_instance(rng: np.random.Generator) -> dict[str, float]:
     theta, s = scipy.linalg.eigh_tridiagonal(alpha, beta)
     allowance = 16.0 * m * _EPS * max(float(np.max(np.abs(theta))), float(np.max(np.abs(alpha))))
     upper = lanczos_upper_bound(theta, s[0] ** 2, log_c=math.log(cstar), allowance=allowance)
-    return dict(L=big, upper=upper, cstar=cstar, n=n, m=m, kind=SPECTRA.index(kind), start=start)
-
-
-def e2e_run(i: int) -> dict[str, float]:
-    """End-to-end run ``i`` of ``hessian_spectral_norm(method="lanczos")`` on 1/2 w^T A w.
-
-    Even i: delta = E2E_DELTA_SMALL, odd i: E2E_DELTA_LARGE. Every third run uses a warm start on the
-    eigenvector of the second largest |eigenvalue| (so |c_*| ~ WARM_NOISE / sqrt(n) * |N(0, 1)|).
-    Returns the true norm L (torch.linalg.eigvalsh, float64), lower, upper, the code's c (recomputed
-    independently from the same generator seed) and the exact overlap |c_*| of the start vector.
-    """
-    rng = np.random.default_rng(1000 + i)
-    kind = SPECTRA[i % len(SPECTRA)]
-    n = int(rng.integers(10, 40))
-    lam = _spectrum(kind, n, rng) * 10.0 ** rng.uniform(-4, 4)
-    h, hu = _matrix(lam, rng)
-    a = torch.tensor(h)
-    delta = E2E_DELTA_SMALL if i % 2 == 0 else E2E_DELTA_LARGE
-    order = np.argsort(-np.abs(lam), kind="stable")
-    v0 = torch.tensor(hu[:, order[1]]) if i % 3 == 2 else None
-    seed = 7919 * i + 1
-    stop = "bracket" if i % 4 == 1 else "residual"
-    r = hessian_spectral_norm(lambda w: 0.5 * w @ a @ w, torch.zeros(n, dtype=torch.float64), method="lanczos",
-                              generator=torch.Generator().manual_seed(seed), delta=delta, tol=1e-4,
-                              max_hvps=int(rng.integers(4, 14)), v0=v0, stop=stop)
-    # independent reconstruction of the start (certificate.py: v_u = v_w + eps g, g = randn(n))
-    g = torch.randn(n, generator=torch.Generator().manual_seed(seed), dtype=torch.float64).numpy()
-    if v0 is None:
-        eps, vu = 1.0, g
-    else:
-        eps = WARM_NOISE / math.sqrt(n)
-        vu = v0.numpy() / np.linalg.norm(v0.numpy()) + eps * g
-    c = delta * eps * math.sqrt(math.pi / 2) / float(np.linalg.norm(vu))
-    ev, evec = torch.linalg.eigh(a)
-    big = float(ev.abs().max())
-    close = ((ev.abs() - big).abs() <= 1e-12 * big).numpy()
-    # |c_*| for every unit eigenvector of modulus L: the event needs one u_* with |c_*| >= c; the lemma
-    # may fix u_* in the eigenspace of the top eigenvalue of either sign, we report the smallest choice
-    vn = vu / np.linalg.norm(vu)
-    comps = []
-    for sgn in (1.0, -1.0):
-        sel = close & (np.sign(ev.numpy()) == sgn)
-        if sel.any():
-            comps.append(float(np.linalg.norm(evec.numpy()[:, sel].T @ vn)))
-    return dict(L=big, lower=r.lower, upper=r.upper, c=c, cstar=max(comps), delta=delta, n=n,
-                hvps=r.hvps, certificate=r.certificate, warm=v0 is not None, kind=kind, seed=seed)
+    return SharpInstance(L=big, upper=upper, cstar=cstar, n=n, m=m, kind=SPECTRA.index(kind), start=start_kind)
 
 
 @claim("Lemma quadrature certificate",
@@ -405,7 +295,7 @@ def _quadrature_certificate(p: Proof) -> None:
         q, log_cd = start_vector(n, v0, torch.Generator().manual_seed(seed), torch.device("cpu"))
         g = torch.randn(n, generator=torch.Generator().manual_seed(seed), dtype=torch.float64).numpy()
         e = WARM_NOISE / math.sqrt(n) if warm else 1.0
-        vu = (v0.numpy() / np.linalg.norm(v0.numpy()) if warm else 0.0) + e * g
+        vu = (v0.numpy() / np.linalg.norm(v0.numpy()) if v0 is not None else 0.0) + e * g
         c_formula = delta * e * math.sqrt(math.pi / 2) / float(np.linalg.norm(vu))
         err = abs(math.exp(log_cd + math.log(delta)) / c_formula - 1.0) + float(
             np.max(np.abs(q.numpy() - vu / np.linalg.norm(vu))))
@@ -460,7 +350,8 @@ def _quadrature_certificate(p: Proof) -> None:
 
     p.sample(f"end to end, hessian_spectral_norm(method='lanczos') on 1/2 w^T A w, {len(runs)} seeded runs "
              "(all spectrum families scaled by 1e-4..1e4, 1/3 warm-started on u_2, 3-12 Lanczos steps): "
-             "lower <= ||A||_2 (torch.linalg.eigvalsh, float64)", replay([(r["lower"], r["L"]) for r in runs]), n=len(runs),
+             "lower <= ||A||_2 (torch.linalg.eigvalsh, float64)", replay([(r["lower"], r["L"]) for r in runs]),
+             n=len(runs),
              rtol=1e-12, atol=0.0)
     p.sample(f"end to end, delta = {E2E_DELTA_SMALL:g}: ||A||_2 <= upper on every run; a single failure "
              f"would have probability <= {len(uncond)} delta = {len(uncond) * E2E_DELTA_SMALL:.1e} under the claim",
@@ -469,11 +360,13 @@ def _quadrature_certificate(p: Proof) -> None:
              "holds (c recomputed from the seed, c_* exact): ||A||_2 <= upper is then deterministic",
              replay([(r["L"], r["upper"]) for r in cond]), n=len(cond), rtol=1e-12, atol=0.0)
     large = [r for r in runs if r["delta"] == E2E_DELTA_LARGE]
-    fails = [r for r in large if r["upper"] < r["L"] * (1 - 1e-12)]
+    failed_runs = [r for r in large if r["upper"] < r["L"] * (1 - 1e-12)]
     p.fact(f"end to end, delta = {E2E_DELTA_LARGE:g}: failures (upper < ||A||_2, allowed off the event) < "
            f"{len(large)} = all runs; all failing has probability <= delta^{len(large)} = "
-           f"{E2E_DELTA_LARGE ** len(large):.1e} under the claim", len(fails) < len(large), method="sampled",
-           detail=f"{len(fails)} of {len(large)} failed; {len(cond)} of {len(runs)} runs on the event; upper/L in "
+           f"{E2E_DELTA_LARGE ** len(large):.1e} under the claim", len(failed_runs) < len(large),
+           method="sampled",
+           detail=f"{len(failed_runs)} of {len(large)} failed; {len(cond)} of {len(runs)} runs on the event; "
+                  "upper/L in "
                   f"[{min(r['upper'] / r['L'] for r in runs):.12g}, {max(r['upper'] / r['L'] for r in runs):.4g}]")
 
 

@@ -180,7 +180,8 @@ class _Bound:
                 forms.append(alt)
         self.extra = list(extra)
         self.base = [_compile(e, s) for e in forms] + self.extra
-        self.lower, self.upper, self.certified, self.notes = 0.0, 0.0, True, []
+        self.notes: list[str] = []
+        self.lower, self.upper, self.certified = 0.0, 0.0, True
 
     def tails(self) -> None:
         """|s| >= R: interval enclosure (certified) or sympy limit + sampling; ValueError if unbounded."""
@@ -347,7 +348,7 @@ def activation_constants(phi: Any, s: sp.Symbol | None = None, *, name: str | No
     >>> activation_constants(S**2)
     Traceback (most recent call last):
     ...
-    ValueError: activation s**2: C1 = sup|φ(s)/s| does not exist: the limit as s → oo is oo; C2 = sup|φ'(s)| does not exist: the limit as s → oo is oo
+    ValueError: activation s**2: C1 = sup|φ(s)/s| does not exist: the limit as s → oo is oo; C2 = ... is oo
     """
     if isinstance(phi, str):
         key = phi.lower()

@@ -165,7 +165,7 @@ def deep_linear_constants(depth: int, x_norm: Any, x_lambda_min: Any, y_norm: An
     >>> deep_linear_constants(2, 1.0, 0.0, 1.0, 0.0)
     Traceback (most recent call last):
     ...
-    ValueError: x_lambda_min must be in (0, inf), got 0.0; x_lambda_min = λ_min(XXᵀ) must be > 0 (X of full row rank): without it no finite constants exist (see deep_linear_printed_defect)
+    ValueError: x_lambda_min must be in (0, inf), got 0.0; x_lambda_min = λ_min(XXᵀ) must be > 0 ...
     """
     l = _check_depth(depth)
     x, lam, y = _check_data(x_norm, x_lambda_min, y_norm)

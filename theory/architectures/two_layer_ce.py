@@ -177,8 +177,11 @@ class CEWitness:
         return d
 
 
-def two_layer_ce_printed_witness(a: Any = sp.Rational(1, 10), omega: Any = 1000,
-                                 lam: Any = sp.Rational(1, 10), digits: int = 50) -> CEWitness:
+_ONE_TENTH = sp.Rational(1, 10)
+
+
+def two_layer_ce_printed_witness(a: Any = _ONE_TENTH, omega: Any = 1000,
+                                 lam: Any = _ONE_TENTH, digits: int = 50) -> CEWitness:
     """Build the witness of :class:`CEWitness` (x = y = 1, λ1 = λ2 = ``lam``).
 
     The point is w1 = √t*, w2 ≈ (π/2 + 2πk)/ω near √t* (t* = log((1−λ)/λ), the smooth
@@ -218,8 +221,9 @@ def two_layer_ce_printed_witness(a: Any = sp.Rational(1, 10), omega: Any = 1000,
         C3 = a * omega
         pr = two_layer_ce_constants(x, C1, C2, C3, lam, lam, sp.Float(str(f_lo), digits), printed=True)
         co = two_layer_ce_constants(x, C1, C2, C3, lam, lam, sp.Float(str(f_lo), digits))
-        printed_bound = mpmath.mpf(str(sp.N(pr.H0 + pr.H1 * (sp.Float(str(fvm), digits) - sp.Float(str(f_lo), digits)), digits)))
-        corrected_bound = mpmath.mpf(str(sp.N(co.H0 + co.H1 * (sp.Float(str(fvm), digits) - sp.Float(str(f_lo), digits)), digits)))
+        gap = sp.Float(str(fvm), digits) - sp.Float(str(f_lo), digits)
+        printed_bound = mpmath.mpf(str(sp.N(pr.H0 + pr.H1 * gap, digits)))
+        corrected_bound = mpmath.mpf(str(sp.N(co.H0 + co.H1 * gap, digits)))
         violated = bool(hnorm > printed_bound)
     return CEWitness(
         a=str(a), omega=str(omega), x=str(x), y=str(y), lam1=str(lam), lam2=str(lam),

@@ -107,7 +107,8 @@ def pl_adaptive_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, print
 def pl_adaptive_family_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, a: Any = 1, b: Any = 1) -> Any:
     """Toolkit's own Thm 4.3 for the family η = 1/(a·H0 + b·H1·Δ) (a, b > 1/2), with the proven rate F(a, b).
 
-    F = (2 − max(1/a, 1/b))/(a + b/2) (:func:`warmup_theory.theory.bounds.steps.adaptive_family_rate`); with T = H0/(2H1):
+    F = (2 − max(1/a, 1/b))/(a + b/2) (:func:`warmup_theory.theory.bounds.steps.adaptive_family_rate`);
+    with T = H0/(2H1):
     phase 1 (Δ >= T): Δ⁺ <= Δ − F·μ/(2H1); phase 2 (Δ <= T): Δ⁺ <= (1 − F·μ/H0)·Δ, so
 
         K = ceil(max(0, (gap0 − max(T, eps))·2H1/(Fμ))) + (0 if eps >= min(gap0, T)
@@ -118,7 +119,8 @@ def pl_adaptive_family_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any
 
     >>> pl_adaptive_family_iterations(1.0, 1.0, 0.5, 10.0, 1e-3)
     76.0
-    >>> pl_adaptive_family_iterations(1.0, 1.0, 0.5, 10.0, 1e-3, 10, 20) <= pl_adaptive_iterations(1.0, 1.0, 0.5, 10.0, 1e-3)
+    >>> family = pl_adaptive_family_iterations(1.0, 1.0, 0.5, 10.0, 1e-3, 10, 20)
+    >>> family <= pl_adaptive_iterations(1.0, 1.0, 0.5, 10.0, 1e-3)
     True
     """
     from warmup_theory.theory.bounds.steps import adaptive_family_rate

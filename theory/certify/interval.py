@@ -28,11 +28,13 @@ mpi('-2.0', '1.0')
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 from mpmath import iv
@@ -222,9 +224,9 @@ def compile_iv(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> IvFn:
             inner = build(e.args[0])
             return lambda xs: iv.exp(inner(xs))
         for cls, fn in _FUNCS.items():
-            if isinstance(e, cls) and len(e.args) == 1:
-                inner = build(e.args[0])
-                return lambda xs, fn=fn, inner=inner: fn(inner(xs))
+            if isinstance(e, cls) and len(e.args) == 1:  # type: ignore[attr-defined]
+                inner = build(e.args[0])  # type: ignore[attr-defined]
+                return functools.partial(_apply, fn, inner)
         if e.is_number:
             v = sp.N(e, 30)
             if v.is_real and v.is_finite:
@@ -264,6 +266,10 @@ def _upper(fns: Sequence[IvFn], box: tuple) -> float:
 def _point_lower(fns: Sequence[IvFn], pt: tuple[float, ...]) -> float:
     box = tuple(iv.mpf(p) for p in pt)
     return max(lo(fn(*box)) for fn in fns)
+
+
+def _apply(fn: Callable, inner: Callable, xs: Sequence) -> Any:
+    return fn(inner(xs))
 
 
 def maximize_1d(
@@ -359,7 +365,7 @@ def maximize_box(
     when computed rigorously; see :mod:`warmup_theory.theory.certify` for what is guaranteed).
     """
     best, arg = -math.inf, tuple(0.5 * (a + b) for a, b in box)
-    heap: list[tuple[float, tuple]] = []
+    heap: list[tuple[float, int, tuple]] = []
     count = 0
 
     def push(bx: tuple) -> None:

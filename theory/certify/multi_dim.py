@@ -30,8 +30,17 @@ import numpy as np
 import sympy as sp
 from mpmath import iv
 
-from warmup_theory.theory.certify import BOX, EXACT, UNCERT, Answer, Bracket, Certificate, bisect_min_h1, rational
 from warmup_theory.theory.certify import interval as civ
+from warmup_theory.theory.certify.results import (
+    BOX,
+    EXACT,
+    UNCERT,
+    Answer,
+    Bracket,
+    Certificate,
+    bisect_min_h1,
+    rational,
+)
 
 __all__ = ["build_nd"]
 

@@ -27,81 +27,33 @@ from typing import Any
 import sympy as sp
 from mpmath import iv
 
-from warmup_theory.theory.certify import BRACKET, EXACT, UNCERT, Answer, Bracket, Certificate, bisect_min_h1, rational
 from warmup_theory.theory.certify import interval as civ
+from warmup_theory.theory.certify.one_dim_bnb import BranchAndBound1D
+from warmup_theory.theory.certify.one_dim_tools import (
+    _check_domain,
+    _fnum,
+    _forms,
+    _is_num,
+    _lim,
+    _lohi_num,
+    _solve,
+    _tol_default,
+)
+from warmup_theory.theory.certify.results import (
+    BRACKET,
+    EXACT,
+    UNCERT,
+    Answer,
+    Bracket,
+    Certificate,
+    bisect_min_h1,
+    rational,
+)
 
 __all__ = ["build_1d"]
 
 
-def _is_num(v: Any) -> bool:
-    return isinstance(v, sp.Basic) and v.is_number and v.is_real is True and v.is_finite is True
-
-
-def _lim(e: sp.Expr, w: sp.Symbol, end: Any) -> Any:
-    """sympy limit if it is a real number or ±oo, else None (unknown / oscillating).
-
-    Expressions with sin / cos of w are not passed to sympy (oscillating: slow, and
-    sympy answers with AccumBounds at best).
-    """
-    if any(t.args[0].has(w) for t in e.atoms(sp.sin, sp.cos, sp.tan)):
-        return None
-    try:
-        v = sp.limit(e, w, end)
-    except Exception:
-        return None
-    if v in (sp.oo, sp.S.NegativeInfinity) or _is_num(v):
-        return v
-    return None
-
-
-def _finite_real_set(s: Any) -> list | None:
-    if s is sp.S.EmptySet:
-        return []
-    if isinstance(s, sp.FiniteSet) and all(x.is_real is True and x.is_finite for x in s):
-        items = list(s)
-        try:
-            return sorted(items, key=lambda x: float(x))
-        except TypeError:  # symbolic (a parameter such as H1): order not needed
-            return items
-    return None
-
-
-def _solve(e: sp.Expr, w: sp.Symbol, dom: sp.Set = sp.S.Reals) -> list | None:
-    try:
-        return _finite_real_set(sp.solveset(e, w, dom))
-    except Exception:
-        return None
-
-
-def _fnum(v: sp.Expr) -> float:
-    return float(sp.N(v, 30))
-
-
-def _forms(k: sp.Expr, w: sp.Symbol) -> list[sp.Expr]:
-    """Algebraically equal forms of k; interval enclosures of each are intersected.
-
-    As given; expanded; polynomial part (in w) in Horner form plus the rest collected
-    on its non-polynomial atoms (so that e.g. e^w − h·e^w becomes (1 − h)·e^w and
-    12w² − h·w⁴ becomes w²(12 − h·w²), which interval arithmetic bounds on [a, ∞)).
-    """
-    out = [k]
-    ex = sp.expand(k)
-    terms = sp.Add.make_args(ex)
-    poly = sp.Add(*[t for t in terms if t.is_polynomial(w)])
-    rest = sp.Add(*[t for t in terms if not t.is_polynomial(w)])
-    atoms = [a for a in rest.atoms(sp.Function, sp.Pow) if a.has(w) and not a.is_polynomial(w)]
-    ph = sp.horner(poly, wrt=w) if poly.has(w) else poly
-    out.append(ph + (sp.collect(rest, atoms) if atoms else rest))
-    if any(t.has(sp.sin, sp.cos) for t in terms):
-        out.append(sp.collect(ex, w))  # e.g. w²·(−4 sin(w²) − 8) + ... bounded above on [a, ∞)
-    uniq: list[sp.Expr] = []
-    for e in out:
-        if e not in uniq:
-            uniq.append(e)
-    return uniq
-
-
-class Engine1D:
+class Engine1D(BranchAndBound1D):
     """Holds f, its derivatives and f*; answers φ(H1), min_H1(H0), holds(H0, H1)."""
 
     def __init__(self, f: sp.Expr, w: sp.Symbol) -> None:
@@ -338,97 +290,6 @@ class Engine1D:
             return None
         return sp.simplify(v) if H1.free_symbols else v
 
-    @functools.cached_property
-    def _branches(self) -> list:
-        """Interval enclosures of k± = ±f'' − h·f as functions of (w, h), built once.
-
-        Forms: as given, expanded, collected on the non-polynomial atoms, Horner in w
-        (polynomial part), the same from the simplified f'' and f, and a centred form.
-        """
-        w, h = self.w, self._h
-        out = []
-        for s in ((1,) if self.sign == 1 else (-1,) if self.sign == -1 else (1, -1)):
-            forms = _forms(s * self.f2 - h * self.f, w)
-            if self.f2s != self.f2:
-                forms += _forms(s * self.f2s - h * self.f, w)
-            fns = []
-            for e in dict.fromkeys(forms):
-                try:
-                    fns.append(civ.compile_iv(e, (w, h)))
-                except NotImplementedError:
-                    continue
-            if fns:
-                first = fns[0]
-
-                def mv(x, hk, s=s, first=first):
-                    a, b = civ.lo(x), civ.hi(x)
-                    if math.isinf(a) or math.isinf(b):
-                        return iv.mpf(["-inf", "inf"])
-                    m = iv.mpf(0.5 * (a + b))
-                    return first(m, hk) + (s * self.iv_f3(x) - hk * self.iv_f1(x)) * (x - m)
-                fns.append(mv)
-            out.append((s, fns))
-        return out
-
-    def _phi_bnb(self, h: sp.Rational, tol: float, use_limits: bool = True,
-                 H0: float | None = None) -> tuple[float, float, str]:
-        """Bracket of φ(h) = sup(|f''| − h f) + h f* by interval branch-and-bound.
-
-        |f''| − h f = max(k+, k−), k± = ±f'' − h f: on a box where the enclosure of f''
-        has a sign only one branch counts, else the larger upper bound.  Each k± is
-        enclosed by several forms; the tightest enclosure is used.  φ >= 0 always.
-        """
-        w = self.w
-        known = -math.inf
-        if use_limits:  # limits of max(k+, k−) at ±oo; f* shift: k = |f''| − h f
-            lims = []
-            for end in (sp.S.NegativeInfinity, sp.oo):
-                ls = [self._end_limit(sg, h, end) for sg in ((self.sign,) if self.sign else (1, -1))]
-                ls = [None if v is None else (v if v in (sp.oo, sp.S.NegativeInfinity) else
-                                              v - h * (self.fstar if self.fstar is not None else 0)) for v in ls]
-                lims.append(None if None in ls else sp.Max(*ls))
-            if sp.oo in lims:
-                return 0.0, math.inf, "limit"
-            known = max([_lohi_num(v)[0] for v in lims if v is not None and v is not sp.S.NegativeInfinity],
-                        default=-math.inf)
-        branches = self._branches
-        if any(not fns for _, fns in branches):
-            return 0.0, math.inf, "no interval rule for this expression"
-        hk = civ.to_iv(h)
-
-        def enclose(x):
-            if x.a == x.b:  # a point: one form suffices (used for lower bounds)
-                if len(branches) == 1:
-                    return branches[0][1][0](x, hk)
-                a, b = branches[0][1][0](x, hk), branches[1][1][0](x, hk)
-                return iv.mpf([max(civ.lo(a), civ.lo(b)), max(civ.hi(a), civ.hi(b))])
-            if len(branches) == 1:
-                return _tightest(branches[0][1], x, hk)
-            y = self.iv_f2(x)
-            if civ.lo(y) > 0:
-                return _tightest(branches[0][1], x, hk)
-            if civ.hi(y) < 0:
-                return _tightest(branches[1][1], x, hk)
-            a, b = _tightest(branches[0][1], x, hk), _tightest(branches[1][1], x, hk)
-            return iv.mpf([max(civ.lo(a), civ.lo(b)), max(civ.hi(a), civ.hi(b))])
-        seeds = [float(m) for m in self.minimizers]
-        stops = {}
-        if H0 is not None:  # decision mode: φ <= H0 certified, or φ > H0 certified
-            hf = float(h)
-            stops = dict(stop_below=civ.lo(iv.mpf(H0) - hk * iv.mpf(self.fbr[1])) if hf else H0,
-                         stop_above=civ.hi(iv.mpf(H0) - hk * iv.mpf(self.fbr[0])) if hf else H0)
-        res = civ.maximize_1d([enclose], tol=tol, known_lower=known, seeds=seeds,
-                               max_boxes=1500 if stops else 3000, **stops)
-        if res.lower == math.inf:
-            lower = math.inf
-        else:
-            lower = civ.lo(iv.mpf(res.lower) + hk * iv.mpf(self.fbr[0])) if math.isfinite(res.lower) else 0.0
-        upper = civ.hi(iv.mpf(res.upper) + hk * iv.mpf(self.fbr[1])) if math.isfinite(res.upper) else math.inf
-        note = (f"interval branch-and-bound on R ({res.boxes} boxes, converged={res.converged}); "
-                f"f* {self.fstar_method}")
-        return max(lower, 0.0), max(upper, 0.0), note
-
-    # -- derived queries ------------------------------------------------------------------
     @functools.lru_cache(maxsize=1024)  # noqa: B019
     def _decide(self, H1: float, H0: float, tol: float = 1e-12) -> bool | None:
         """True: φ(H1) <= H0 certified; False: φ(H1) > H0 certified; None: undecided."""
@@ -516,48 +377,6 @@ class Engine1D:
             raise ValueError(f"H0 = {H0!r} lies inside the certified bracket [{a.lower!r}, {a.upper!r}] "
                              f"of φ({H1!r}); cannot decide")
         return d
-
-
-def _tightest(fns: list, x: iv.mpf, hk: iv.mpf) -> iv.mpf:
-    best = None
-    for fn in fns:
-        y = fn(x, hk)
-        if best is None:
-            best = y
-        else:
-            a, b = max(civ.lo(best), civ.lo(y)), min(civ.hi(best), civ.hi(y))
-            best = iv.mpf([a, b]) if a <= b else y
-    return best
-
-
-def _tol_default() -> float:
-    return 1e-9
-
-
-def _lohi_num(v: sp.Expr) -> tuple[float, float]:
-    if v is sp.oo:
-        return math.inf, math.inf
-    x = civ.to_iv(v)
-    return civ.lo(x), civ.hi(x)
-
-
-def _check_domain(f: sp.Expr, w: sp.Symbol) -> None:
-    """f and f'' must be defined and continuous on all of R (Definition 3.1 needs f twice
-    differentiable; we ask for a continuous f'' so that the interval layer applies)."""
-    from sympy.calculus.util import continuous_domain
-    f2 = sp.diff(f, w, 2)
-    if f2.has(sp.DiracDelta, sp.Heaviside, sp.Derivative, sp.Subs):
-        raise ValueError(f"expr {f}: sympy's f'' = {f2} has DiracDelta/Heaviside terms; certify needs "
-                         "f twice continuously differentiable on R and does not simplify such terms "
-                         "(even where they vanish, e.g. |w|³)")
-    for what, e in (("f", f), ("f''", f2)):
-        try:
-            dom = continuous_domain(e, w, sp.S.Reals)
-        except Exception:
-            continue
-        if dom != sp.S.Reals:
-            raise ValueError(f"expr {f}: {what} must be defined and continuous on all of R, "
-                             f"but is so only on {dom}")
 
 
 def build_1d(f: sp.Expr, w: sp.Symbol, symbols: tuple, original: sp.Expr) -> Certificate:

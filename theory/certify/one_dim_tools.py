@@ -1,0 +1,124 @@
+"""Sympy and interval helpers of the one-variable engine: limits, finite solution sets, the algebraic
+forms whose interval enclosures are intersected, and the domain check (f'' continuous on R)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import sympy as sp
+from mpmath import iv
+
+from warmup_theory.theory.certify import interval as civ
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, sp.Basic) and v.is_number and v.is_real is True and v.is_finite is True
+
+
+def _lim(e: sp.Expr, w: sp.Symbol, end: Any) -> Any:
+    """sympy limit if it is a real number or ±oo, else None (unknown / oscillating).
+
+    Expressions with sin / cos of w are not passed to sympy (oscillating: slow, and
+    sympy answers with AccumBounds at best).
+    """
+    if any(t.args[0].has(w) for t in e.atoms(sp.sin, sp.cos, sp.tan)):
+        return None
+    try:
+        v = sp.limit(e, w, end)
+    except Exception:
+        return None
+    if v in (sp.oo, sp.S.NegativeInfinity) or _is_num(v):
+        return v
+    return None
+
+
+def _finite_real_set(s: Any) -> list | None:
+    if s is sp.S.EmptySet:
+        return []
+    if isinstance(s, sp.FiniteSet) and all(x.is_real is True and x.is_finite for x in s):
+        items = list(s)
+        try:
+            return sorted(items, key=lambda x: float(x))
+        except TypeError:  # symbolic (a parameter such as H1): order not needed
+            return items
+    return None
+
+
+def _solve(e: sp.Expr, w: sp.Symbol, dom: sp.Set = sp.S.Reals) -> list | None:
+    try:
+        return _finite_real_set(sp.solveset(e, w, dom))
+    except Exception:
+        return None
+
+
+def _fnum(v: sp.Expr) -> float:
+    return float(sp.N(v, 30))
+
+
+def _forms(k: sp.Expr, w: sp.Symbol) -> list[sp.Expr]:
+    """Algebraically equal forms of k; interval enclosures of each are intersected.
+
+    As given; expanded; polynomial part (in w) in Horner form plus the rest collected
+    on its non-polynomial atoms (so that e.g. e^w − h·e^w becomes (1 − h)·e^w and
+    12w² − h·w⁴ becomes w²(12 − h·w²), which interval arithmetic bounds on [a, ∞)).
+    """
+    out = [k]
+    ex = sp.expand(k)
+    terms = sp.Add.make_args(ex)
+    poly = sp.Add(*[t for t in terms if t.is_polynomial(w)])
+    rest = sp.Add(*[t for t in terms if not t.is_polynomial(w)])
+    atoms = [a for a in rest.atoms(sp.Function, sp.Pow) if a.has(w) and not a.is_polynomial(w)]
+    ph = sp.horner(poly, wrt=w) if poly.has(w) else poly
+    out.append(ph + (sp.collect(rest, atoms) if atoms else rest))
+    if any(t.has(sp.sin, sp.cos) for t in terms):
+        out.append(sp.collect(ex, w))  # e.g. w²·(−4 sin(w²) − 8) + ... bounded above on [a, ∞)
+    uniq: list[sp.Expr] = []
+    for e in out:
+        if e not in uniq:
+            uniq.append(e)
+    return uniq
+
+
+def _tightest(fns: list, x: iv.mpf, hk: iv.mpf) -> iv.mpf:
+    best = None
+    for fn in fns:
+        y = fn(x, hk)
+        if best is None:
+            best = y
+        else:
+            a, b = max(civ.lo(best), civ.lo(y)), min(civ.hi(best), civ.hi(y))
+            best = iv.mpf([a, b]) if a <= b else y
+    return best
+
+
+def _tol_default() -> float:
+    return 1e-9
+
+
+def _lohi_num(v: sp.Expr) -> tuple[float, float]:
+    if v is sp.oo:
+        return math.inf, math.inf
+    x = civ.to_iv(v)
+    return civ.lo(x), civ.hi(x)
+
+
+def _check_domain(f: sp.Expr, w: sp.Symbol) -> None:
+    """f and f'' must be defined and continuous on all of R (Definition 3.1 needs f twice
+    differentiable; we ask for a continuous f'' so that the interval layer applies)."""
+    from sympy.calculus.util import continuous_domain
+    f2 = sp.diff(f, w, 2)
+    if f2.has(sp.DiracDelta, sp.Heaviside, sp.Derivative, sp.Subs):
+        raise ValueError(f"expr {f}: sympy's f'' = {f2} has DiracDelta/Heaviside terms; certify needs "
+                         "f twice continuously differentiable on R and does not simplify such terms "
+                         "(even where they vanish, e.g. |w|³)")
+    for what, e in (("f", f), ("f''", f2)):
+        try:
+            dom = continuous_domain(e, w, sp.S.Reals)
+        except Exception:
+            continue
+        if dom != sp.S.Reals:
+            raise ValueError(f"expr {f}: {what} must be defined and continuous on all of R, "
+                             f"but is so only on {dom}")
+
+

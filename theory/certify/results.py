@@ -1,0 +1,197 @@
+"""The certify result types (:class:`Bracket`, :class:`Answer`, :class:`Certificate`) and the engines'
+shared tools (:func:`rational`, :func:`bisect_min_h1`); the one- and many-variable engines import these,
+not the dispatcher, so the package has no import cycle."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from warmup_theory.theory.certify import interval as civ
+from warmup_theory.theory.validate import check_scalar, is_symbolic
+
+__all__ = ["Answer", "Bracket", "Certificate", "bisect_min_h1", "rational"]
+
+EXACT, BRACKET, BOX, UNCERT = "exact", "bracket", "box-bracket", "uncertified"
+_BISECT_RTOL = 1e-6  # min_H1 brackets are bisected to this relative width
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """Closed interval [lower, upper] certified to contain a true value (upper may be inf)."""
+
+    lower: float
+    upper: float
+
+    def contains(self, x: float, slack: float = 0.0) -> bool:
+        """True if ``lower - slack <= x <= upper + slack``."""
+        return self.lower - slack <= x <= self.upper + slack
+
+    @property
+    def width(self) -> float:
+        return self.upper - self.lower
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lower": _jf(self.lower), "upper": _jf(self.upper)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One certified answer: ``value`` (sympy number / ``sympy.oo`` when exact, else a
+    :class:`Bracket`), ``method`` (exact | bracket | box-bracket | uncertified) and a note."""
+
+    value: Any
+    method: str
+    note: str = ""
+
+    @property
+    def lower(self) -> float:
+        return self.value.lower if isinstance(self.value, Bracket) else _lohi(self.value)[0]
+
+    @property
+    def upper(self) -> float:
+        return self.value.upper if isinstance(self.value, Bracket) else _lohi(self.value)[1]
+
+    @property
+    def exact(self) -> bool:
+        return self.method == EXACT
+
+    def to_dict(self) -> dict[str, Any]:
+        v = self.value.to_dict() if isinstance(self.value, Bracket) else str(self.value)
+        return {"value": v, "lower": _jf(self.lower), "upper": _jf(self.upper),
+                "method": self.method, "note": self.note}
+
+
+def _jf(x: float) -> Any:
+    return x if math.isfinite(x) else str(x)
+
+
+def _lohi(v: Any) -> tuple[float, float]:
+    if v is sp.oo:
+        return math.inf, math.inf
+    if v.free_symbols:
+        return -math.inf, math.inf
+    x = civ.to_iv(v)
+    return civ.lo(x), civ.hi(x)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The (H0,H1) frontier of ``expr`` (see module docstring for the guarantees).
+
+    Fields: ``f_star`` (exact sympy value or :class:`Bracket`), ``f_star_method``,
+    ``f_star_attained`` (True / False / None = not decided), ``smooth`` (True: some
+    (H0,H1) is valid, False: none is, None: not decided) with ``smooth_reason``,
+    ``curvature`` (|f''| or the symbolic spectral norm; None for d = 3), ``box``
+    (the box of a box-bracket, else None) and ``method`` (how φ is computed).
+    """
+
+    expr: sp.Expr
+    symbols: tuple
+    f_star: Any
+    f_star_method: str
+    f_star_attained: bool | None
+    smooth: bool | None
+    smooth_reason: str
+    curvature: Any
+    method: str
+    box: tuple | None = None
+    _engine: Any = field(default=None, repr=False, compare=False)
+
+    def min_H0(self, H1: Any) -> Answer:
+        """φ(H1): the smallest H0 with (H0, H1) valid (``sympy.oo`` if none)."""
+        check_scalar("H1", H1, low=0)
+        return self._engine.phi(H1)
+
+    def min_H1(self, H0: Any) -> Answer:
+        """inf{H1 >= 0 : φ(H1) <= H0} (``sympy.oo`` if no H1 works with this H0)."""
+        check_scalar("H0", H0, low=0)
+        if is_symbolic(H0):
+            raise NotImplementedError("min_H1 with a symbolic H0 is not supported")
+        return self._engine.min_h1(float(H0))
+
+    def holds(self, H0: Any, H1: Any) -> bool:
+        """Whether ||∇²f|| <= H0 + H1(f − f*) everywhere (on ``box`` for a box-bracket).
+
+        Raises ``ValueError`` when the certified bracket of φ(H1) cannot separate H0.
+        """
+        check_scalar("H0", H0, low=0)
+        check_scalar("H1", H1, low=0)
+        if is_symbolic(H0, H1):
+            raise NotImplementedError("holds() needs numbers")
+        return self._engine.holds(float(H0), float(H1))
+
+    def to_dict(self) -> dict[str, Any]:
+        fs = self.f_star.to_dict() if isinstance(self.f_star, Bracket) else str(self.f_star)
+        return {"expr": str(self.expr), "symbols": [str(s) for s in self.symbols], "f_star": fs,
+                "f_star_method": self.f_star_method, "f_star_attained": self.f_star_attained,
+                "smooth": self.smooth, "smooth_reason": self.smooth_reason,
+                "curvature": None if self.curvature is None else str(self.curvature),
+                "method": self.method, "box": None if self.box is None else [list(b) for b in self.box]}
+
+
+# --------------------------------------------------------------------------------------------
+# public entry
+
+
+def rational(x: float) -> sp.Rational:
+    """The rational a float argument stands for: its shortest round-trip decimal
+    (0.3 -> 3/10), so that exact answers stay readable.  (The float's binary value
+    differs by less than one ulp.)"""
+    return sp.Rational(repr(float(x)))
+
+
+def bisect_min_h1(decide: Callable[[float, float], bool | None], H0: float,
+                  infeasible_floor: float | None, method: str, rtol: float = _BISECT_RTOL) -> Answer:
+    """Certified bracket of inf{H1 : φ(H1) <= H0} by bisection on certified decisions.
+
+    ``decide(H1, H0)`` returns True if φ(H1) <= H0 is certified, False if φ(H1) > H0
+    is certified, None if undecided.  φ is non-increasing, so a valid H1 bounds
+    min_H1 from above and an invalid one from below.  ``infeasible_floor``: a
+    proven lower bound of φ(H1) for every H1 (e.g. |f''| at a minimiser, where
+    f − f* = 0); if H0 is below it no H1 works (``sympy.oo``).
+    """
+    if infeasible_floor is not None and H0 < infeasible_floor:
+        return Answer(sp.oo, method,
+                      f"H0 < {infeasible_floor:.6g} <= φ(H1) for every H1 (|∇²f| where f = f*)")
+    if decide(0.0, H0):
+        return Answer(sp.Integer(0), method, "φ(0) <= H0: H1 = 0 is valid")
+    lo_h1, hi_h1 = 0.0, None
+    h = 1.0
+    for _ in range(16):
+        d = decide(h, H0)
+        if d:
+            hi_h1 = h
+            break
+        if d is False:
+            lo_h1 = h
+        h *= 4.0
+    if hi_h1 is None:
+        return Answer(Bracket(lo_h1, math.inf), UNCERT,
+                      f"no H1 <= {h / 4:.3g} certified valid; min_H1 >= {lo_h1:.6g}")
+    gap: tuple[float, float] | None = None  # an undecided point: search each side of it
+    for _ in range(60):
+        if hi_h1 - lo_h1 <= rtol * max(1.0, hi_h1):
+            break
+        if gap is not None and not (lo_h1 < gap[0] and gap[1] < hi_h1):
+            gap = None
+        if gap is None:
+            mid = 0.5 * (lo_h1 + hi_h1)
+        else:  # alternate: approach the undecided point from below and from above
+            a, b = 0.5 * (lo_h1 + gap[0]), 0.5 * (gap[1] + hi_h1)
+            mid = a if (gap[0] - lo_h1) >= (hi_h1 - gap[1]) else b
+            if max(gap[0] - lo_h1, hi_h1 - gap[1]) <= rtol * max(1.0, hi_h1):
+                break
+        d = decide(mid, H0)
+        if d:
+            hi_h1 = mid
+        elif d is False:
+            lo_h1 = mid
+        else:
+            gap = (mid, mid) if gap is None else (min(gap[0], mid), max(gap[1], mid))
+    meth = BRACKET if method == EXACT else method
+    return Answer(Bracket(lo_h1, hi_h1), meth, "bisection on certified decisions φ(H1) <= H0 (φ non-increasing)")
