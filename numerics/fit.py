@@ -64,6 +64,7 @@ class FitResult:
     lp_status: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         d = asdict(self)
         d["gap_range"] = list(self.gap_range)
         return d

@@ -124,6 +124,7 @@ class PrintedConstants:
         return self.H0 + self.H1 * gap
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         conv = (lambda v: str(v) if isinstance(v, sp.Basic) and v.free_symbols else float(v))
         return {"H0": conv(self.H0), "H1": conv(self.H1), "printed": True}
 

@@ -94,6 +94,7 @@ class RegimeMap:
         return sum(cells) / len(cells)
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {
             "kind": self.kind, "H0": self.H0, "H1": self.H1, "mu_or_theta": self.mu_or_theta,
             "dist0": self.dist0, "gap0_grid": list(self.gap0_grid), "eps_grid": list(self.eps_grid),

@@ -70,6 +70,7 @@ class TrackerRecord:
     seconds: float
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return asdict(self)
 
 

@@ -62,6 +62,7 @@ class CurvatureTrace:
     config: dict
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {"model": self.model, "gaps": list(self.gaps), "norms": list(self.norms),
                 "losses": list(self.losses), "f_star": self.f_star, "f_star_kind": self.f_star_kind,
                 "proven": {"H0": self.H0, "H1": self.H1, "source": self.proven_source},

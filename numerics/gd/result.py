@@ -48,6 +48,7 @@ class GDBatchResult:
 
     @property
     def n_runs(self) -> int:
+        """B, the number of runs in the batch."""
         return int(self.iterations.shape[0])
 
     def counts(self) -> dict[str, int]:

@@ -82,6 +82,7 @@ class Schedule:
         return 1.0 / (self.alpha + self.beta * gap)
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {"name": self.name, "alpha": self.alpha, "beta": self.beta}
 
 

@@ -84,6 +84,7 @@ class RegressionData:
     hidden_rank: int | None
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {
             "X": self.X.detach().cpu().tolist(),
             "Y": self.Y.detach().cpu().tolist(),
@@ -164,9 +165,11 @@ class ClassificationData:
 
     @property
     def x_norm(self) -> float:
+        """max_i ‖x_i‖₂ over the inputs (enters the two-layer model's constants)."""
         return float(torch.linalg.matrix_norm(self.X, ord=2))
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {"X": self.X.detach().cpu().tolist(), "labels": self.labels.detach().cpu().tolist(), "k": self.k}
 
 

@@ -129,13 +129,16 @@ class BalancedWeights:
 
     @property
     def theta(self) -> torch.Tensor:
+        """The weights flattened into one parameter vector (layer by layer, row-major)."""
         return flatten_weights(self.weights)
 
     @property
     def product(self) -> torch.Tensor:
+        """The end-to-end product W_l ⋯ W_1."""
         return end_to_end(self.weights)
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {
             "widths": list(self.widths),
             "weights": [w.detach().cpu().tolist() for w in self.weights],

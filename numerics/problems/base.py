@@ -92,6 +92,8 @@ class Problem:
         return self.sympy_expr.subs({s: v for s, v in subs.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
+
         def conv(v: Any) -> Any:
             if v is None:
                 return None

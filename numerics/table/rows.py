@@ -68,6 +68,7 @@ class Estimate:
         return f"~{fmt_num(self.value)} [{fmt_num(self.lo)}, {fmt_num(self.hi)}]"
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return asdict(self)
 
 
@@ -187,9 +188,11 @@ class TableRow:
                 else _csv_num(getattr(self, c)) for c in CSV_COLUMNS] + [self.invariants_cell()]
 
     def with_(self, **kw: Any) -> TableRow:
+        """A copy with the given fields replaced (``dataclasses.replace``)."""
         return replace(self, **kw)
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         d: dict[str, Any] = {}
         for k, v in asdict(self).items():
             d[k] = list(v) if isinstance(v, tuple) else v

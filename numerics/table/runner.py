@@ -91,6 +91,7 @@ class StackedProblem:
     def fn(self, W: torch.Tensor, params: Mapping[str, torch.Tensor]) -> torch.Tensor:
         # Block ids are non-decreasing (runs are laid out block by block, and the engine's compaction
         # keeps order), so each block is a contiguous slice: no gather/scatter (their backward is slow).
+        """f of every run, each row evaluated by its own problem's ``fn`` with its parameters."""
         blk = params["_block"]
         counts = torch.bincount(blk, minlength=len(self.problems)).tolist()
         outs, start = [], 0
@@ -113,6 +114,7 @@ class StackedProblem:
         return self._cache[key]
 
     def f(self, W: torch.Tensor) -> torch.Tensor:
+        """f(W) for the stacked batch W of shape [B, d_max] (each problem reads its first d columns)."""
         return self.fn(W, self.run_params)
 
 
@@ -293,6 +295,7 @@ class Progress:
         self.t0 = time.perf_counter()
 
     def step(self, label: str) -> None:
+        """Advance the progress bar by ``n`` runs."""
         self.done += 1
         if not self.enabled:
             return
@@ -334,6 +337,7 @@ class TableRun:
 
     @property
     def ok(self) -> bool:
+        """True when every requested family ran and every invariant held (the CLI's exit status 0)."""
         return not any(r.violations for r in self.rows) and not self.missing
 
 

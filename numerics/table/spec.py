@@ -114,6 +114,7 @@ class Family:
     in_quick: bool = True             # part of the --quick set
 
     def eps(self, quick: bool) -> float:
+        """The target gap ε this family's rows use (``eps_quick`` under ``--quick``)."""
         return self.eps_quick if quick else self.eps_default
 
 
@@ -272,6 +273,7 @@ QUICK_FAMILY_NAMES: tuple[str, ...] = tuple(f.name for f in FAMILIES if f.in_qui
 
 
 def family(name: str) -> Family:
+    """The :class:`Family` called ``name``; ValueError naming the valid families otherwise."""
     for f in FAMILIES:
         if f.name == name:
             return f

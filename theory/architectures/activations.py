@@ -94,6 +94,7 @@ class ActivationConstants:
     certified: bool  # all three brackets rigorous on all of R
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {"name": self.name, "phi": self.phi, "C1": self.C1, "C2": self.C2, "C3": self.C3,
                 "brackets": {k: [lo, hi] for k, lo, hi in self.brackets},
                 "methods": dict(self.methods), "certified": self.certified}

@@ -212,6 +212,7 @@ class DeepLinearDefect:
     points: tuple = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {"X": [list(r) for r in self.X], "Y": [list(r) for r in self.Y],
                 "widths": list(self.widths), "formula": self.formula,
                 "points": [dict(p) for p in self.points]}

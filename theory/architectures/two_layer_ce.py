@@ -72,6 +72,7 @@ class TwoLayerCECoefficients:
     C_lin: Any
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {k: (str(v) if isinstance(v, sp.Basic) and v.free_symbols else float(v))
                 for k, v in asdict(self).items()}
 
@@ -172,6 +173,7 @@ class CEWitness:
     violated: bool
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         d = asdict(self)
         d["hessian"] = [list(r) for r in self.hessian]
         return d

@@ -227,6 +227,7 @@ class PLLowerBoundWitness:
     stability_w0: float
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         d = asdict(self)
         for k in ("expr", "w", "stability_expr"):
             d[k] = str(d[k])
@@ -275,6 +276,7 @@ class RecursionResult:
     converged: bool  # False: max_iter reached (iterations = max_iter) or no progress (iterations = inf)
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return asdict(self)
 
 

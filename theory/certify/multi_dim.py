@@ -46,6 +46,9 @@ __all__ = ["build_nd"]
 
 
 class EngineND:
+    """Holds f of 2–3 variables and its Hessian; answers φ(H1), min_H1(H0), holds(H0, H1) on a box
+    (the answer is a box bracket: it does not certify a global property)."""
+
     def __init__(self, f: sp.Expr, ws: tuple) -> None:
         self.f, self.ws = f, ws
         self.H = sp.hessian(f, ws)
@@ -106,6 +109,7 @@ class EngineND:
         del A
 
     def phi(self, H1: Any) -> Answer:
+        """φ(H1) = sup_w(‖∇²f(w)‖₂ − H1·(f(w) − f*)) over the certification box, as an :class:`Answer`."""
         if self.quadratic:
             return Answer(self.norm, EXACT, "constant Hessian: φ(H1) = ||A||₂ for every H1")
         if isinstance(H1, sp.Basic) and H1.free_symbols:
@@ -132,6 +136,7 @@ class EngineND:
         return max(lower, 0.0), max(up, 0.0)
 
     def min_h1(self, H0: float) -> Answer:
+        """Certified bracket of inf{H1 : φ(H1) <= H0} on the box (bisection on certified decisions)."""
         if self.quadratic:
             ok = rational(H0) >= self.norm
             return Answer(sp.Integer(0) if ok else sp.oo, EXACT, "constant Hessian")
@@ -141,6 +146,7 @@ class EngineND:
         return bisect_min_h1(decide, H0, None, BOX, rtol=1e-3)
 
     def holds(self, H0: float, H1: float) -> bool:
+        """Whether ‖∇²f‖ <= H0 + H1·(f − f*) on the box; raises ValueError when undecidable at this precision."""
         a = self.phi(H1)
         if a.method == EXACT:
             return bool(rational(H0) >= a.value)
@@ -154,6 +160,7 @@ class EngineND:
 
 
 def build_nd(f: sp.Expr, ws: tuple, symbols: tuple, original: sp.Expr) -> Certificate:
+    """Certificate of (H0,H1)-smoothness for f of 2–3 variables (box brackets; see :class:`EngineND`)."""
     eng = EngineND(f, ws)
     fstar = eng.fstar if eng.quadratic else Bracket(*eng.fbr)
     return Certificate(

@@ -224,6 +224,7 @@ class Engine1D(BranchAndBound1D):
 
     # -- φ --------------------------------------------------------------------------------
     def phi(self, H1: Any) -> Answer:
+        """φ(H1) = sup_w(|f''(w)| − H1·(f(w) − f*)): exact when sympy finds it, else a certified bracket."""
         if self.smooth is False:
             return Answer(sp.oo, EXACT, self.smooth_reason)
         if isinstance(H1, sp.Basic) and H1.free_symbols:
@@ -297,6 +298,7 @@ class Engine1D(BranchAndBound1D):
         return True if up <= H0 else False if lo > H0 else None
 
     def min_h1(self, H0: float) -> Answer:
+        """Smallest H1 with φ(H1) <= H0 (inf{H1 : f is (H0,H1)-smooth}): exact or a certified bracket."""
         if self.smooth is False:
             return Answer(sp.oo, EXACT, self.smooth_reason)
         floor = None
@@ -361,6 +363,7 @@ class Engine1D(BranchAndBound1D):
         return Answer(sp.Integer(0), EXACT, note + " < H0 for every H1 > 0 (infimum 0)")
 
     def holds(self, H0: float, H1: float) -> bool:
+        """Whether |f''| <= H0 + H1·(f − f*) on R; raises ValueError when H0 lies inside φ(H1)'s bracket."""
         if self.smooth is False:
             return False
         a = self._phi_num(rational(H1))
@@ -380,6 +383,7 @@ class Engine1D(BranchAndBound1D):
 
 
 def build_1d(f: sp.Expr, w: sp.Symbol, symbols: tuple, original: sp.Expr) -> Certificate:
+    """Certificate of (H0,H1)-smoothness for f of one variable on all of R (exact, bracket or uncertified)."""
     _check_domain(f, w)
     eng = Engine1D(f, w)
     fstar = eng.fstar if eng.fstar is not None else Bracket(*eng.fbr)

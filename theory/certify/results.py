@@ -33,9 +33,11 @@ class Bracket:
 
     @property
     def width(self) -> float:
+        """upper − lower."""
         return self.upper - self.lower
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         return {"lower": _jf(self.lower), "upper": _jf(self.upper)}
 
 
@@ -50,17 +52,21 @@ class Answer:
 
     @property
     def lower(self) -> float:
+        """Lower end of the value (the value itself when exact)."""
         return self.value.lower if isinstance(self.value, Bracket) else _lohi(self.value)[0]
 
     @property
     def upper(self) -> float:
+        """Upper end of the value (the value itself when exact)."""
         return self.value.upper if isinstance(self.value, Bracket) else _lohi(self.value)[1]
 
     @property
     def exact(self) -> bool:
+        """True when the value is exact (a sympy number or expression), not a bracket."""
         return self.method == EXACT
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         v = self.value.to_dict() if isinstance(self.value, Bracket) else str(self.value)
         return {"value": v, "lower": _jf(self.lower), "upper": _jf(self.upper),
                 "method": self.method, "note": self.note}
@@ -126,6 +132,7 @@ class Certificate:
         return self._engine.holds(float(H0), float(H1))
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
         fs = self.f_star.to_dict() if isinstance(self.f_star, Bracket) else str(self.f_star)
         return {"expr": str(self.expr), "symbols": [str(s) for s in self.symbols], "f_star": fs,
                 "f_star_method": self.f_star_method, "f_star_attained": self.f_star_attained,

@@ -24,6 +24,7 @@ def _command_modules() -> list[ModuleType]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``warmup-theory`` argument parser with one sub-command per module of :mod:`warmup_theory.cli`."""
     from warmup_theory import __version__
 
     parser = argparse.ArgumentParser(
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``warmup-theory`` and ``python -m warmup_theory``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):

@@ -69,6 +69,7 @@ def _epilog() -> str:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add this command's flags to its argparse sub-parser."""
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     # let negative numbers such as -1e-3 through as option values (argparse's own pattern misses exponents),
     # so that a negative value reaches the range check and exits 2 with "eps must be in (0, inf), got ..."
@@ -133,6 +134,7 @@ def evaluate(theorem: str, values: dict[str, float], printed: bool = False) -> d
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
     values = {k: getattr(args, k) for k in _SYMBOL_NAMES}
     try:
         rec = evaluate(args.theorem, values, args.printed)

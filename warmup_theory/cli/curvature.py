@@ -19,6 +19,7 @@ HELP = "plot Hessian norm vs f - f* along GD on a model, with the proven and fit
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add this command's flags to its argparse sub-parser."""
     from warmup_theory.numerics.figures.curvature import MODELS
 
     p.add_argument("--model", choices=MODELS, default="deep-linear", help="model (default deep-linear)")
@@ -35,6 +36,7 @@ def _fail(msg: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
     import torch
 
     from warmup_theory.numerics.device import resolve_device

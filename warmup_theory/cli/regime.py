@@ -18,6 +18,7 @@ HELP = "map where the warm-up's proven upper bound beats the fixed step's lower 
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add this command's flags to its argparse sub-parser."""
     p.add_argument("--kind", choices=("pl", "aiming"), default="aiming")
     p.add_argument("--H0", type=float, default=1.0)
     p.add_argument("--H1", type=float, default=1.0)
@@ -45,6 +46,7 @@ def _grid(text: str, name: str) -> list[float]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
     from warmup_theory.numerics.figures.regime import plot_regime_map
     from warmup_theory.theory.regime import regime_map
 

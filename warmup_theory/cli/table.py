@@ -28,6 +28,7 @@ HELP = "run GD with warm-up and fixed steps; write predicted vs observed iterati
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add this command's flags to its argparse sub-parser."""
     from warmup_theory.numerics.table.formats import FORMATS
     from warmup_theory.numerics.table.spec import FAMILY_NAMES, SCHEDULE_NAMES
 
@@ -70,6 +71,7 @@ def _fail(msg: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
     from warmup_theory.numerics.table.formats import FORMATS
     from warmup_theory.numerics.table.spec import FAMILY_NAMES, QUICK_FAMILY_NAMES, SCHEDULE_NAMES, parse_list
 

@@ -17,6 +17,7 @@ HELP = "run every claim's machine-checked proof; exit 1 if any fails"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add this command's flags to its argparse sub-parser."""
     p.add_argument("--json", action="store_true", help="print a JSON list of claim results")
     p.add_argument("--only", metavar="TEXT", action="append", default=[],
                    help="run only claims whose id contains TEXT (repeatable, case-insensitive)")
@@ -25,6 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
     from warmup_theory.proofs_checks.framework import registry, run_claim
 
     claims = list(registry().values())
