@@ -18,7 +18,7 @@ def default_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def resolve_device(device: str | torch.device | None) -> torch.device:
+def resolve_device(device: str | torch.device | None = None) -> torch.device:
     """Validate a user's device: ``None`` -> :func:`default_device`; ``"cpu"``, ``"cuda"``,
     ``"cuda:N"`` or a ``torch.device``.
 

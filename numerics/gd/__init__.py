@@ -73,9 +73,11 @@ True
 
 from __future__ import annotations
 
+from warmup_theory.numerics.device import resolve_device
+
 from .engine import run_gd
 from .result import GDBatchResult
-from .schedule import STATUSES, Schedule, resolve_device, stack_schedules
+from .schedule import STATUSES, Schedule, stack_schedules
 
 __all__ = ["Schedule", "GDBatchResult", "run_gd", "stack_schedules", "resolve_device", "STATUSES"]
 

@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 import torch
 
+from warmup_theory.numerics.device import resolve_device
 from warmup_theory.theory.validate import check_scalar
 
 from .result import GDBatchResult
-from .schedule import _CONV, _DIV, _MAXIT, resolve_device
+from .schedule import _CONV, _DIV, _MAXIT
 
 
 def _per_run(name: str, value: Any, B: int, *, nonneg: bool = True) -> np.ndarray:

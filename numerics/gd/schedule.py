@@ -7,24 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
 
 from warmup_theory.theory.validate import check_scalar
 
 STATUSES = ("converged", "diverged", "max_iter")
 _ACTIVE, _CONV, _DIV, _MAXIT = 0, 1, 2, 3
-
-
-def resolve_device(device: Any = None) -> torch.device:
-    """``device`` as a ``torch.device`` (validated by
-    ``warmup_theory.numerics.device.resolve_device``); ``None`` → CUDA when available, else CPU.
-
-    >>> resolve_device("cpu")
-    device(type='cpu')
-    """
-    from warmup_theory.numerics.device import resolve_device as _shared
-
-    return _shared(device)
 
 
 @dataclass(frozen=True)

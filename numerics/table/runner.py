@@ -89,9 +89,8 @@ class StackedProblem:
         self.name = "stacked[" + ", ".join(p.name for p in self.problems) + "]"
 
     def fn(self, W: torch.Tensor, params: Mapping[str, torch.Tensor]) -> torch.Tensor:
-        # Block ids are non-decreasing (runs are laid out block by block, and the engine's compaction
-        # keeps order), so each block is a contiguous slice: no gather/scatter (their backward is slow).
-        """f of every run, each row evaluated by its own problem's ``fn`` with its parameters."""
+        """f of every run, each row by its own problem's ``fn``.  Block ids are non-decreasing (the engine's
+        compaction keeps order), so each block is a contiguous slice: no gather/scatter (slow backward)."""
         blk = params["_block"]
         counts = torch.bincount(blk, minlength=len(self.problems)).tolist()
         outs, start = [], 0
@@ -118,8 +117,7 @@ class StackedProblem:
         return self.fn(W, self.run_params)
 
 
-# ---------------------------------------------------------------------------------------------
-# schedules and bounds
+# --- schedules and bounds ----------------------------------------------------------------------
 
 
 def _bounds_module() -> Any:
@@ -282,8 +280,7 @@ def row_bounds(inst: Instance, schedule: str, eps: float, alpha: float, beta: fl
     return closed, rec, lower, notes
 
 
-# ---------------------------------------------------------------------------------------------
-# progress
+# --- progress ----------------------------------------------------------------------------------
 
 
 class Progress:
@@ -295,7 +292,7 @@ class Progress:
         self.t0 = time.perf_counter()
 
     def step(self, label: str) -> None:
-        """Advance the progress bar by ``n`` runs."""
+        """Count one finished step and redraw the bar, showing ``label``."""
         self.done += 1
         if not self.enabled:
             return
@@ -309,8 +306,7 @@ class Progress:
         self.stream.flush()
 
 
-# ---------------------------------------------------------------------------------------------
-# running
+# --- running -----------------------------------------------------------------------------------
 
 
 @dataclass

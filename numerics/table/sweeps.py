@@ -88,7 +88,8 @@ class SweepResult:
     bound_errors: list[tuple[str, str, float, float, str]] = field(default_factory=list)
 
     def point_status(self, p: str, s: str, gi: int, ei: int) -> str | None:
-        """Status of one (problem, gap0, schedule) sweep point: converged, diverged or max_iter."""
+        """Status of run (problem ``p``, schedule ``s``, gap0 index ``gi``, eps index ``ei``): converged, diverged,
+        max_iter, or None when not recorded."""
         if self.status is None or p not in self.status or s not in self.status[p]:
             return None
         v = self.status[p][s][gi, ei]
@@ -268,7 +269,7 @@ class SweepCheck:
 
     @property
     def points(self) -> int:
-        """The sweep points this check covers."""
+        """Number of sweep points this check covers (decided + undecided + broken)."""
         return self.decided + self.n_undecided + self.broken_points
 
     def summary(self) -> str:

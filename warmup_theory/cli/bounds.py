@@ -134,7 +134,7 @@ def evaluate(theorem: str, values: dict[str, float], printed: bool = False) -> d
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command on parsed arguments; returns the process exit status (2: bad input)."""
     values = {k: getattr(args, k) for k in _SYMBOL_NAMES}
     try:
         rec = evaluate(args.theorem, values, args.printed)

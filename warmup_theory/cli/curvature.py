@@ -36,7 +36,7 @@ def _fail(msg: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command on parsed arguments; returns the process exit status (2: bad input)."""
     import torch
 
     from warmup_theory.numerics.device import resolve_device

@@ -46,7 +46,7 @@ def _grid(text: str, name: str) -> list[float]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command on parsed arguments; returns the process exit status (2: bad input)."""
     from warmup_theory.numerics.figures.regime import plot_regime_map
     from warmup_theory.theory.regime import regime_map
 

@@ -71,7 +71,7 @@ def _fail(msg: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command on parsed arguments; returns the process exit status (2: bad input)."""
     from warmup_theory.numerics.table.formats import FORMATS
     from warmup_theory.numerics.table.spec import FAMILY_NAMES, QUICK_FAMILY_NAMES, SCHEDULE_NAMES, parse_list
 

@@ -26,7 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command on parsed arguments; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command on parsed arguments; returns the process exit status (2: bad input)."""
     from warmup_theory.proofs_checks.framework import registry, run_claim
 
     claims = list(registry().values())
