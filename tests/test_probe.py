@@ -81,7 +81,8 @@ def _planted(n: int, seed: int, first_off: int = 0) -> ProbeResult:
     loss = np.linspace(4.0, 1.0, n)
     hn = 2.0 + 3.0 * loss + 0.05 * rng.standard_normal(n)
     hn[:first_off] = 1.0  # an initial phase off the line
-    recs = tuple(ProbeRecord(10 * i, 0.1, float(loss[i]), float(loss[i]), float(hn[i]), float(hn[i]), float(hn[i]),
+    recs = tuple(ProbeRecord(10 * i, 0.1, float(loss[i]), float(loss[i]), float(hn[i]), float(hn[i]),
+                             float(hn[i]) + 0.5,
                              10, True, None if i == 0 else float(2 * hn[i]), None if i == 0 else float(hn[i]),
                              None, 0.0) for i in range(n))
     return ProbeResult(recs, "completed", None, 10 * n, {"model": "planted"})
@@ -93,8 +94,9 @@ def test_fit_recovers_a_planted_affine_relation() -> None:
     assert h.ls_H0 == pytest.approx(2.0, abs=0.05) and h.ls_H1 == pytest.approx(3.0, abs=0.03)
     assert h.r2 is not None and h.r2 > 0.99 and 0.2 < h.frac_above_ls < 0.8
     loss = np.array(_planted(60, 0).column("probe_loss"))
-    vals = np.array(_planted(60, 0).column("hessian_norm"))
-    assert np.all(h.envelope_H0 + h.envelope_H1 * loss >= vals - 1e-9)  # an envelope: above every point
+    upper = np.array(_planted(60, 0).column("upper"))
+    assert np.all(h.envelope_H0 + h.envelope_H1 * loss >= upper - 1e-9)  # above every certified upper end
+    assert np.any(h.envelope_H0 + h.envelope_H1 * loss < upper + 1e-6)  # and touching one: the tightest
     assert fit.noise_ratio == pytest.approx(2.0) and fit.f_star_run_estimate == pytest.approx(1.0)
     assert h.affine_from_step == 0
     late = _planted(60, 1, first_off=10).fit(window=8).fits["hessian_norm"]
@@ -182,7 +184,7 @@ def test_cli_lm_run_writes_what_it_promises(tmp_path: Path, capsys: pytest.Captu
     code = main(["probe", "--task", "lm", "--sizes", "tiny", "--steps", "12", "--every", "4", "--context", "32",
                  "--probe-batch", "2", "--batch", "4", "--out", str(tmp_path), "--quiet"])
     out = capsys.readouterr().out
-    assert code == 0 and "lm/tiny (115,008 params)" in out and "envelope (H0, H1)" in out
+    assert code == 0 and "lm/tiny (115,008 params)" in out and "(H0, H1) = (" in out
     assert max(len(ln) for ln in out.splitlines()) <= 120
     doc = json.loads((tmp_path / "fit.json").read_text())
     run = doc["runs"][0]

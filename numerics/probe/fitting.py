@@ -94,10 +94,12 @@ class EstimatorFit:
 
 def fit_estimator(name: str, steps: Sequence[int] | np.ndarray, gaps: Sequence[float] | np.ndarray,
                   values: Sequence[float | None] | np.ndarray, *, f_star: float = 0.0, window: int | None = None,
+                  envelope_values: Sequence[float | None] | np.ndarray | None = None,
                   r2_threshold: float = 0.9) -> EstimatorFit:
     """Fit one estimator (module docstring).  ``gaps`` = f − f* per record (clipped at 0 for the
     envelope), ``values`` the estimates (None / NaN entries are skipped); ``window`` default
-    max(5, n // 5) records.  Needs ≥ 2 usable points (ValueError otherwise)."""
+    max(5, n // 5) records; ``envelope_values`` (same length) the values the envelope must lie above
+    instead of ``values`` (the upper ends of certified brackets).  Needs ≥ 2 usable points (ValueError otherwise)."""
     if not 0.0 < r2_threshold <= 1.0:
         raise ValueError(f"r2_threshold must be in (0, 1], got {r2_threshold!r}")
     st = np.asarray(steps, dtype=np.int64)
@@ -111,7 +113,9 @@ def fit_estimator(name: str, steps: Sequence[int] | np.ndarray, gaps: Sequence[f
         raise ValueError(f"{name}: need at least 2 finite points to fit, got {s.size}")
     H0, H1, r2 = least_squares_line(g, s)
     above = float(np.mean(s > H0 + H1 * g))
-    env = fit_h0_h1(np.clip(g, 0.0, None), np.clip(s, 0.0, None))
+    top = s if envelope_values is None else np.asarray(
+        [math.nan if v is None else v for v in envelope_values], dtype=np.float64)[ok]
+    env = fit_h0_h1(np.clip(g, 0.0, None), np.clip(top, 0.0, None))
     w = max(5, s.size // 5) if window is None else int(window)
     if w < 2:
         raise ValueError(f"window must be >= 2, got {window!r}")

@@ -104,9 +104,7 @@ def probe(model: torch.nn.Module, loss_fn: Callable[[Any, torch.Tensor], torch.T
             last_loss = float(loss.detach())
             if rec is not None:
                 lr = float(optimizer.param_groups[0]["lr"])
-                records.append(ProbeRecord(rec.step, lr, last_loss, rec.loss, rec.hessian_norm, rec.lower, rec.upper,
-                                           rec.hvps, rec.converged, rec.consecutive_secant, rec.same_batch_secant,
-                                           rec.directional, rec.seconds))
+                records.append(ProbeRecord.from_tracker(rec, lr=lr, train_loss=last_loss))
                 bar.set_postfix(loss=f"{last_loss:.3f}", sharp=f"{rec.hessian_norm:.3g}")
             if not math.isfinite(last_loss):
                 status, diverged_at = "diverged", t

@@ -30,6 +30,18 @@ def _footer(res: Any) -> str:
     return "  ".join(parts + [f"status={res.status}"])
 
 
+def _save(fig: Any, base: Path) -> list[str]:
+    """Save ``fig`` as ``base.png`` and ``base.svg``, close it, return the two paths."""
+    import matplotlib.pyplot as plt
+
+    paths = []
+    for ext in ("png", "svg"):
+        fig.savefig(base.with_suffix(f".{ext}"), dpi=110)
+        paths.append(str(base.with_suffix(f".{ext}")))
+    plt.close(fig)
+    return paths
+
+
 def plot_probe(results: Sequence[Any], out: str | os.PathLike[str], *, stem: str = "probe",
                labels: Sequence[str] | None = None) -> list[str]:
     """Write the two figures for ``results`` (one row each) into directory ``out``; returns the paths."""
@@ -70,11 +82,7 @@ def plot_probe(results: Sequence[Any], out: str | os.PathLike[str], *, stem: str
                 fig.colorbar(sc, ax=ax, label="step")
     fig.text(0.01, 0.005, _footer(results[0]), fontsize=7)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    for ext in ("png", "svg"):
-        p = outdir / f"{stem}_smoothness.{ext}"
-        fig.savefig(p, dpi=110)
-        paths.append(str(p))
-    plt.close(fig)
+    paths += _save(fig, outdir / f"{stem}_smoothness")
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), squeeze=False)
     for res, lab in zip(results, labels):
@@ -93,9 +101,5 @@ def plot_probe(results: Sequence[Any], out: str | os.PathLike[str], *, stem: str
         ax.legend(fontsize=7)
     fig.text(0.01, 0.005, _footer(results[0]), fontsize=7)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    for ext in ("png", "svg"):
-        p = outdir / f"{stem}_trace.{ext}"
-        fig.savefig(p, dpi=110)
-        paths.append(str(p))
-    plt.close(fig)
+    paths += _save(fig, outdir / f"{stem}_trace")
     return paths

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from warmup_theory.numerics.curvature.tracker import TrackerRecord
 from warmup_theory.numerics.probe.fitting import ESTIMATORS, EstimatorFit, fit_estimator
 
 __all__ = ["CSV_LEAD", "ESTIMATORS", "PROBE_COLUMNS", "ProbeFit", "ProbeRecord", "ProbeResult", "write_csv"]
@@ -54,6 +55,14 @@ class ProbeRecord:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict of the fields."""
         return asdict(self)
+
+    @classmethod
+    def from_tracker(cls, rec: TrackerRecord, *, lr: float, train_loss: float) -> ProbeRecord:
+        """The tracker's record (its ``loss`` is the probe loss) with this step's lr and mini-batch loss."""
+        d = rec.to_dict()
+        d["probe_loss"] = d.pop("loss")
+        d.pop("certificate", None)
+        return cls(lr=lr, train_loss=train_loss, **d)
 
 
 PROBE_COLUMNS = tuple(ProbeRecord.__dataclass_fields__)
@@ -103,14 +112,14 @@ class ProbeFit:
                  else f"reaches R² ≥ {h.r2_threshold:g} from step {h.affine_from_step}")
         lines = [f"certified ||Hess|| {slope} with the loss: least squares {h.ls_H0:.3g} + {h.ls_H1:.3g}·(f - f*), "
                  f"R² = {r2}, {100 * h.frac_above_ls:.0f}% of points above it",
-                 f"envelope (H0, H1) = ({h.envelope_H0:.3g}, {h.envelope_H1:.3g}) at f* = {self.f_star:g}; "
+                 f"envelope over the brackets' upper ends (H0, H1) = ({h.envelope_H0:.3g}, {h.envelope_H1:.3g}) "
+                 f"at f* = {self.f_star:g}; "
                  f"({self.envelope_at_estimate[0]:.3g}, {self.envelope_at_estimate[1]:.3g}) at the run's "
                  f"f* estimate {self.f_star_run_estimate:.4g}",
                  f"sliding window ({h.window} records) {start}"]
         if self.noise_ratio is not None and self.secant_over_lanczos is not None:
             lines.append(f"paper's consecutive-batch secant = {self.noise_ratio:.2f}x the same-batch secant, "
-                         f"{self.secant_over_lanczos:.2f}x the certified norm (medians): batch noise "
-                         + ("dominates it" if self.noise_ratio > 2 else "is moderate"))
+                         f"{self.secant_over_lanczos:.2f}x the certified norm (medians)")
         return "\n".join(lines)
 
 
@@ -154,12 +163,15 @@ class ProbeResult:
         for name in ESTIMATORS:
             vals = self.column(name)
             if sum(v is not None and math.isfinite(v) for v in vals) >= 2:
+                bound = self.column("upper") if name == "hessian_norm" else None
                 fits[name] = fit_estimator(name, steps, [x - fs for x in loss], vals, f_star=fs, window=window,
+                                           envelope_values=bound,
                                            r2_threshold=r2_threshold)
         est = float(min(loss)) if loss else math.nan
         env = (math.nan, math.nan)
         if "hessian_norm" in fits:
             e = fit_estimator("hessian_norm", steps, [x - est for x in loss], self.column("hessian_norm"),
+                              envelope_values=self.column("upper"),
                               f_star=est, window=window, r2_threshold=r2_threshold)
             env = (e.envelope_H0, e.envelope_H1)
         cons, same = self.column("consecutive_secant"), self.column("same_batch_secant")
