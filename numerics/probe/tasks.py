@@ -41,7 +41,7 @@ TASKS = ("lm", "digits")
 OPTIMIZERS = ("sgd", "adam")
 #: Default run per task (``warmup-theory probe --task T``).
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "lm": {"model": "small", "steps": 300, "every": 20, "batch": 16, "probe_batch": 4},
+    "lm": {"model": "small", "steps": 300, "every": 25, "batch": 16, "probe_batch": 4},
     "digits": {"model": "mlp", "steps": 600, "every": 20, "batch": 64, "probe_batch": 256},
 }
 #: ``--quick``: the smallest model, 200 steps.

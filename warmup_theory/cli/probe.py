@@ -45,7 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="size of the fixed probe batch the Hessian is measured on (default: lm 4, digits 256)")
     p.add_argument("--context", type=int, default=128, help="lm context length in bytes (default 128)")
     p.add_argument("--clip", type=float, default=1.0, help="max gradient norm, 0 for none (default 1.0)")
-    p.add_argument("--every", type=int, default=None, help="record every K steps (default 20)")
+    p.add_argument("--every", type=int, default=None, help="record every K steps (default 25 for lm, 20 for digits)")
     p.add_argument("--tol", type=float, default=1e-3, help="Lanczos relative tolerance (default 1e-3)")
     p.add_argument("--seed", type=int, default=0, help="seed of init, batches, probe batch and Lanczos (default 0)")
     p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: cuda when available)")
