@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
+from functools import partial
 from pathlib import Path
+
+from warmup_theory.cli._common import fail
 
 NAME = "curvature"
 HELP = "plot Hessian norm vs f - f* along GD on a model, with the proven and fitted (H0, H1) lines"
@@ -30,9 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the full record as JSON")
 
 
-def _fail(msg: str) -> int:
-    print(f"warmup-theory curvature: error: {msg}", file=sys.stderr)
-    return 2
+_fail = partial(fail, NAME)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,11 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 import textwrap
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from warmup_theory.cli._common import fail
 
 NAME = "probe"
 HELP = "train a small LM / vision model on offline data and fit curvature against the loss (paper Section 3.2)"
@@ -57,9 +59,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print fit.json's content instead of the verdict")
 
 
-def _fail(msg: str, code: int = 2) -> int:
-    print(f"warmup-theory probe: error: {msg}", file=sys.stderr)
-    return code
+_fail = partial(fail, NAME)
 
 
 def _models(args: argparse.Namespace) -> list[str | None]:

@@ -17,8 +17,11 @@ import argparse
 import json
 import sys
 import textwrap
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from warmup_theory.cli._common import fail
 
 NAME = "schedules"
 HELP = "compare the loss-adaptive warm-up with tuned linear warm-up and no warm-up on offline data"
@@ -61,9 +64,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print study.json's content instead of the verdict")
 
 
-def _fail(msg: str, code: int = 2) -> int:
-    print(f"warmup-theory schedules: error: {msg}", file=sys.stderr)
-    return code
+_fail = partial(fail, NAME)
 
 
 def _settings(args: argparse.Namespace) -> Any:

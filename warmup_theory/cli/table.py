@@ -17,11 +17,14 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from warmup_theory.numerics.table.sweeps import SweepCheck, SweepResult
+
+from warmup_theory.cli._common import fail
 
 NAME = "table"
 HELP = "run GD with warm-up and fixed steps; write predicted vs observed iteration tables and plots"
@@ -65,9 +68,7 @@ def _slow_families() -> tuple[str, ...]:
     return tuple(f.name for f in FAMILIES if not f.in_quick)
 
 
-def _fail(msg: str) -> int:
-    print(f"warmup-theory table: error: {msg}", file=sys.stderr)
-    return 2
+_fail = partial(fail, NAME)
 
 
 def run(args: argparse.Namespace) -> int:
