@@ -115,3 +115,14 @@ def test_lm_study_with_the_probe_fit_runs_end_to_end() -> None:
     assert labels[:4] == ["none", "linear W=2", "untuned", "adaptive C=1"]
     lr = res.runs.lr
     assert lr[0, 0] == 1e-3 and lr[1, 0] == pytest.approx(0.5e-3) and lr[3, 0] == 0.0  # no loss yet: lr 0
+
+
+def test_linear_warmup_equals_pytorch_warmup_inside_the_study() -> None:
+    pytest.importorskip("pytorch_warmup")
+    from warmup_theory.numerics.schedule_study.study import external_reference
+
+    ext = external_reference(default_settings("lm", "adamw", steps=200))
+    assert ext["installed"] and set(ext["linear"]) == {"10", "20", "50"}
+    assert all(v == 0.0 for v in ext["linear"].values())
+    assert ext["untuned_steps"] == {"toolkit": 40, "pytorch_warmup": 39}  # it truncates 39.99999999999996
+    assert ext["untuned"] == pytest.approx(1 - 39 / 40)  # largest at step 38: 39/39 vs 39/40

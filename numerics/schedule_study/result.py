@@ -18,7 +18,7 @@ import csv
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ class StudyResult:
     settings: StudySettings
     runs: StudyRuns
     fingerprint: dict[str, Any]
+    external: dict[str, Any] = field(default_factory=dict)
 
     @property
     def target_loss(self) -> float:
@@ -161,6 +162,15 @@ class StudyResult:
             word = "better than" if v["adaptive_beats_none"] else "not better than"
             lines.append(f"  loss-adaptive - no warm-up = {v['adaptive_minus_none']:+.4f} ({word} no warm-up beyond "
                          "the seed spread)")
+        ext = self.external
+        if ext.get("installed"):
+            worst = max(ext["linear"].values(), default=0.0)
+            line = f"  pytorch-warmup {ext['version']}: linear warm-up lrs differ by at most {worst:.1e}"
+            if "untuned" in ext:
+                st = ext["untuned_steps"]
+                line += (f"; untuned {st['toolkit']} vs {st['pytorch_warmup']} steps (it truncates 2/(1-b2)), "
+                         f"max lr difference {ext['untuned']:.2g}")
+            lines.append(line)
         fit = self.runs.fit
         if fit.get("C") is not None:
             lines.append(f"  C from the probe fit: 2·H1/H0 = 2·{fit['H1']:.3g}/{fit['H0']:.3g} = {fit['C']:.3g}")
@@ -171,6 +181,7 @@ class StudyResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: settings, fingerprint, fit, verdict, summary."""
         return {"settings": self.settings.to_dict(), "data": self.fingerprint, "fit": self.runs.fit,
+                "pytorch_warmup": self.external,
                 "seconds": self.runs.seconds, "verdict": self.verdict(), "summary": self.summary_rows()}
 
     def write(self, out: str | os.PathLike[str]) -> list[str]:

@@ -24,7 +24,7 @@ from warmup_theory.numerics.schedule_study.batched import BatchedRuns
 from warmup_theory.numerics.schedule_study.specs import ScheduleSpec
 from warmup_theory.numerics.schedule_study.tasks import StudyTask, load_study_task
 
-__all__ = ["StudyRuns", "StudySettings", "fit_C", "run_grid"]
+__all__ = ["StudyRuns", "StudySettings", "external_reference", "fit_C", "run_grid"]
 
 DIVERGE_FACTOR = 1.5
 EMA = 0.9
@@ -39,7 +39,7 @@ class StudySettings:
     optimizer: str = "adamw"
     peak_lrs: tuple[float, ...] = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
     seeds: int = 3
-    steps: int = 400
+    steps: int = 300
     batch: int = 8
     context: int = 64
     decay: str | None = "wsd"
@@ -175,3 +175,39 @@ def run_grid(settings: StudySettings, *, task: StudyTask | None = None, progress
     val_all = np.concatenate([p[3] for p in parts])
     return StudyRuns(all_specs, all_peaks, all_seeds, lr_all, loss_all, ema_all, val_all, diverged,
                      time.perf_counter() - t0, dict(fit))
+
+
+def external_reference(settings: StudySettings) -> dict[str, Any]:
+    """Where ``pytorch-warmup`` is installed: its ``LinearWarmup`` (each length of the grid) and
+    ``UntunedLinearWarmup`` factors over the run beside the toolkit's, and the largest difference.
+
+    The toolkit's untuned length is ``round(2/(1 − β2))``; pytorch-warmup truncates the float, which for β2 = 0.95
+    gives 39 instead of 40 steps — reported, not hidden.
+    """
+    try:
+        import pytorch_warmup
+    except ImportError:
+        return {"installed": False}
+    from warmup_theory.numerics.schedulers import LinearWarmup, UntunedLinearWarmup
+
+    def factors(make_ref: Any, make_mine: Any) -> float:
+        ref_opt = torch.optim.AdamW([torch.zeros(1, requires_grad=True)], lr=1.0, betas=settings.betas)
+        mine_opt = torch.optim.AdamW([torch.zeros(1, requires_grad=True)], lr=1.0, betas=settings.betas)
+        ref, mine, worst = make_ref(ref_opt), make_mine(mine_opt), 0.0
+        for _ in range(settings.steps):
+            worst = max(worst, abs(ref_opt.param_groups[0]["lr"] - mine_opt.param_groups[0]["lr"]))
+            with ref.dampening():
+                pass
+            mine.step()
+        return worst
+
+    out: dict[str, Any] = {"installed": True, "version": getattr(pytorch_warmup, "__version__", "?"), "linear": {}}
+    for w in settings.linear_steps:
+        out["linear"][str(w)] = factors(lambda o, w=w: pytorch_warmup.LinearWarmup(o, warmup_period=w),
+                                        lambda o, w=w: LinearWarmup(o, w))
+    if settings.optimizer == "adamw":
+        out["untuned"] = factors(pytorch_warmup.UntunedLinearWarmup, UntunedLinearWarmup)
+        out["untuned_steps"] = {"toolkit": UntunedLinearWarmup(torch.optim.AdamW(
+            [torch.zeros(1, requires_grad=True)], betas=settings.betas)).warmup_steps,
+            "pytorch_warmup": int(2.0 / (1.0 - settings.betas[1]))}
+    return out
