@@ -21,7 +21,7 @@ import time
 import torch
 
 from warmup_theory.numerics.models.lm import build_lm, lm_loss
-from warmup_theory.numerics.schedule_study.batched import BatchedRuns
+from warmup_theory.numerics.schedule_study.batched import BatchedRuns, reference_step
 from warmup_theory.numerics.schedulers import LossAdaptiveWarmup
 
 
@@ -33,11 +33,7 @@ def _lm_step_overhead(blocks: int, per_block: int) -> tuple[float, float]:
     x, y = torch.randint(0, 256, (16, 128), generator=g), torch.randint(0, 256, (16, 128), generator=g)
 
     def step(with_sched: bool) -> None:
-        loss = lm_loss(model(x), y)
-        opt.zero_grad()
-        loss.backward()  # type: ignore[no-untyped-call]
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        loss = reference_step(model, opt, lm_loss, x, y)
         if with_sched:
             sched.step(loss)
 
@@ -95,11 +91,7 @@ def _batched_vs_loop(runs: int, batch: int, context: int, steps: int = 4) -> tup
 
     def loop() -> None:
         for r, (m, o) in enumerate(zip(models, opts, strict=True)):
-            loss = lm_loss(m(x[r]), y[r])
-            o.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
-            o.step()
+            reference_step(m, o, lm_loss, x[r], y[r])
 
     loop()
     t0 = time.perf_counter()

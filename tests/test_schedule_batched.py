@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from warmup_theory.numerics.models.lm import build_lm, lm_loss
-from warmup_theory.numerics.schedule_study.batched import BatchedRuns
+from warmup_theory.numerics.schedule_study.batched import BatchedRuns, reference_step
 
 
 @pytest.mark.parametrize("optimizer", ["adamw", "sgd"])
@@ -24,12 +24,8 @@ def test_batched_runs_equal_torch_optimizers_run_one_by_one(optimizer: str) -> N
         y = torch.randint(0, 256, (3, 2, 16), generator=g)
         losses = runs.step(x, y, lrs)
         for r, (m, opt) in enumerate(zip(refs, opts, strict=True)):
-            loss = lm_loss(m(x[r]), y[r])
-            opt.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
-            opt.step()
-            assert float(losses[r]) == pytest.approx(float(loss.detach()), rel=1e-12)
+            loss = reference_step(m, opt, lm_loss, x[r], y[r], clip=1.0)
+            assert float(losses[r]) == pytest.approx(float(loss), rel=1e-12)
     for r, m in enumerate(refs):
         for name, p in m.named_parameters():
             torch.testing.assert_close(runs.params[name][r], p.detach(), rtol=1e-10, atol=1e-12)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch.func import functional_call, grad_and_value, stack_module_state, vmap
 
-__all__ = ["BatchedRuns"]
+__all__ = ["BatchedRuns", "reference_step"]
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -100,3 +100,16 @@ class BatchedRuns:
                  for i in range(0, x.shape[0], chunk)]
         out: torch.Tensor = torch.stack(parts).sum(0) / x.shape[0]
         return out
+
+
+def reference_step(model: torch.nn.Module, opt: torch.optim.Optimizer, loss_fn: LossFn, x: torch.Tensor,
+                   y: torch.Tensor, clip: float | None = 1.0) -> torch.Tensor:
+    """The one-model torch step :class:`BatchedRuns` reproduces per run: loss, backward, clip, ``opt.step()``;
+    returns the detached loss (the reference of the tests and of ``benchmarks/schedules.py``)."""
+    loss = loss_fn(model(x), y)
+    opt.zero_grad()
+    loss.backward()  # type: ignore[no-untyped-call]
+    if clip is not None:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    opt.step()
+    return loss.detach()
