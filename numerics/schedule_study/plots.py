@@ -34,7 +34,13 @@ def plot_study(result: Any, out: str | Path) -> list[str]:
     d = Path(out)
     d.mkdir(parents=True, exist_ok=True)
     st = result.settings
-    meta = {"version": "warmup-theory", "seed": f"0..{st.seeds - 1}", "device": st.device}
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ver = version("warmup-theory")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        ver = "unknown"
+    meta = {"version": ver, "seed": f"0..{st.seeds - 1}", "device": st.device}
     title = f"{st.task}/{st.model}, {st.optimizer}, {st.steps} steps, decay {st.decay}, {st.seeds} seeds"
     fig, ax = plt.subplots(figsize=(7, 4.2))
     fams = result.families()
@@ -62,7 +68,8 @@ def plot_study(result: Any, out: str | Path) -> list[str]:
         with np.errstate(all="ignore"):
             a2.plot(steps, np.nanmean(runs.smoothed[idx], axis=0), color=_COLORS[fam])
     a1.set(xlabel="step", ylabel="lr (seed 0)", title="best setting of each family")
-    a2.set(xlabel="step", ylabel="smoothed mini-batch loss (mean over seeds)", yscale="log")
+    a2.set(xlabel="step", ylabel="smoothed loss (mean over seeds)", yscale="log", title=title)
     a1.legend(fontsize=7)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     paths += [str(p) for p in save(fig, d, "schedules_curves", meta)]
     return paths

@@ -26,7 +26,7 @@ import numpy as np
 
 from warmup_theory.numerics.schedule_study.study import StudyRuns, StudySettings
 
-__all__ = ["FAMILY_ORDER", "RUN_COLUMNS", "SUMMARY_COLUMNS", "StudyResult"]
+__all__ = ["FAMILY_ORDER", "RUN_COLUMNS", "SUMMARY_COLUMNS", "StudyResult", "mean_sd"]
 
 RUN_COLUMNS = ("run", "family", "schedule", "param", "peak_lr", "seed", "status", "diverged_at", "final_val_loss",
                "final_smoothed_loss", "steps_to_target")
@@ -34,6 +34,15 @@ SUMMARY_COLUMNS = ("family", "schedule", "param", "peak_lr", "seeds", "diverged"
                    "steps_to_target_median", "reached_target", "max_lr_over_peak", "tuned")
 FAMILY_ORDER = ("none", "linear", "untuned", "adaptive", "adaptive-fit")
 TARGET_FACTOR = 1.1
+
+
+def mean_sd(row: dict[str, Any]) -> str:
+    """``mean ± sd`` of a summary row's validation loss; ``(1 seed)`` without an sd; ``diverged`` without a mean."""
+    if row["val_mean"] is None:
+        return "diverged"
+    if row["val_sd"] is None:
+        return f"{row['val_mean']:.4f} (1 seed)"
+    return f"{row['val_mean']:.4f} ± {row['val_sd']:.4f}"
 
 
 def _num(v: float | None) -> str:
@@ -151,7 +160,7 @@ class StudyResult:
         v = self.verdict()
         lines = []
         for fam, b in v["best"].items():
-            mean = "diverged" if b["val_mean"] is None else f"{b['val_mean']:.4f} ± {b['val_sd'] or 0.0:.4f}"
+            mean = mean_sd(b)
             stable = "none" if b["largest_stable_peak"] is None else f"{b['largest_stable_peak']:g}"
             lines.append(f"  {fam:<13} best val loss {mean} at peak {b['peak_lr']:g} ({b['schedule']}); "
                          f"largest stable peak {stable}")
@@ -165,12 +174,12 @@ class StudyResult:
         ext = self.external
         if ext.get("installed"):
             worst = max(ext["linear"].values(), default=0.0)
-            line = f"  pytorch-warmup {ext['version']}: linear warm-up lrs differ by at most {worst:.1e}"
+            lines.append(f"  pytorch-warmup {ext['version']} as reference: linear warm-up lrs differ by at most "
+                         f"{worst:.1e}")
             if "untuned" in ext:
                 st = ext["untuned_steps"]
-                line += (f"; untuned {st['toolkit']} vs {st['pytorch_warmup']} steps (it truncates 2/(1-b2)), "
-                         f"max lr difference {ext['untuned']:.2g}")
-            lines.append(line)
+                lines.append(f"    untuned rule: {st['toolkit']} steps vs its {st['pytorch_warmup']} (it truncates "
+                             f"2/(1 - beta2)), lrs differ by at most {ext['untuned']:.2g}")
         fit = self.runs.fit
         if fit.get("C") is not None:
             lines.append(f"  C from the probe fit: 2·H1/H0 = 2·{fit['H1']:.3g}/{fit['H0']:.3g} = {fit['C']:.3g}")

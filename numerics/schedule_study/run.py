@@ -24,8 +24,8 @@ __all__ = ["default_settings", "run_study"]
 _PEAKS = {("lm", "adamw"): (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1),
           ("digits", "adamw"): (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1),
           ("lm", "sgd"): (0.03, 0.1, 0.3, 1.0, 3.0, 10.0), ("digits", "sgd"): (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)}
-_TASK = {"lm": {"model": "tiny", "batch": 8, "context": 64, "decay": "wsd"},
-         "digits": {"model": "mlp", "batch": 64, "context": 64, "decay": "cosine"}}
+_TASK = {"lm": {"model": "tiny", "steps": 300, "batch": 8, "context": 64, "decay": "wsd"},
+         "digits": {"model": "mlp", "steps": 300, "batch": 64, "context": 64, "decay": "cosine"}}
 
 
 def default_settings(task: str = "lm", optimizer: str = "adamw", *, quick: bool = False,

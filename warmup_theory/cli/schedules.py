@@ -102,11 +102,13 @@ def _settings(args: argparse.Namespace) -> Any:
 
 
 def _table(res: Any) -> list[str]:
+    from warmup_theory.numerics.schedule_study.result import mean_sd
+
     head = f"{'family':<13} {'setting':<20} {'peak lr':>8} {'val loss':>17} {'diverged':>8} {'to target':>9}"
     lines = [head]
     for fam, rows in res.families().items():
         for r in rows:
-            val = "diverged" if r["val_mean"] is None else f"{r['val_mean']:.4f} ± {r['val_sd'] or 0.0:.4f}"
+            val = mean_sd(r)
             tt = "-" if r["steps_to_target_median"] is None else f"{r['steps_to_target_median']:.0f}"
             lines.append(f"{fam:<13} {r['schedule']:<20} {r['peak_lr']:>8.3g} {val:>17} "
                          f"{r['diverged']:>4}/{r['seeds']:<3} {tt:>9}")
