@@ -67,3 +67,43 @@ def test_witness_exact_count_for_a_tiny_step() -> None:
     with mpmath.workdps(100):
         want = mpmath.ceil(mpmath.log(2) / (-2 * mpmath.log(1 - mpmath.mpf(eta) * mpmath.mpf(mu))))
     assert wt.exact_iterations == float(want)
+
+
+def _mp(x: float) -> mpmath.mpf:
+    return mpmath.mpf(x)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(-300, 300), st.floats(-300, 300), st.floats(-300, 300))
+def test_instability_steps_and_starts_match_mpmath_from_1e_minus_300_to_1e300(lh0: float, lh1: float,
+                                                                              lg: float) -> None:
+    from warmup_theory.theory.bounds.steps import cosh_instability_step, hard_instability_step
+    from warmup_theory.theory.hard_functions import cosh_start, pl_hard_start
+
+    H0, H1, gap0 = 10**lh0, 10**lh1, 10**lg
+    with mpmath.workdps(60):
+        q = _mp(H1) * _mp(gap0) / _mp(H0)
+        x = mpmath.acosh(1 + q) if q > mpmath.mpf(10) ** -30 else mpmath.sqrt(2 * q)
+        sh = mpmath.sinh(x)
+        ref_step = 2 * x / (_mp(H0) * sh) if q > 0 else 2 / _mp(H0)
+        ref_start = x / mpmath.sqrt(_mp(H1))
+        u = _mp(H1) * _mp(gap0)
+        mu = _mp(H0)
+        ref_hard = 2 / mu if u <= mu / 2 else 2 * (1 + mpmath.log(u / mu + mpmath.mpf(1) / 2)) / (u + mu / 2)
+        ref_hstart = (mpmath.sqrt(2 * _mp(gap0) / mu) if u <= mu / 2
+                      else (1 + mpmath.log(u / mu + mpmath.mpf(1) / 2)) / mpmath.sqrt(_mp(H1)))
+    for got, ref in ((cosh_instability_step(H0, H1, gap0), ref_step), (cosh_start(H0, H1, gap0), ref_start),
+                     (hard_instability_step(H1, H0, gap0), ref_hard), (pl_hard_start(H1, H0, gap0), ref_hstart)):
+        assert not math.isnan(got)
+        if ref > mpmath.mpf("1e-300") and ref < mpmath.mpf("1e300"):
+            assert got == pytest.approx(float(ref), rel=1e-9)
+
+
+def test_counts_past_the_float_range_are_inf_not_overflow_errors() -> None:
+    from warmup_theory.theory.bounds import aiming_adaptive_iterations, aiming_fixed_iterations
+    from warmup_theory.theory.lemmas import gradient_norm_bound
+
+    assert aiming_adaptive_iterations(1, 1, 1, 1e300, 1e-3) == math.inf
+    assert aiming_fixed_iterations(1, 1, 1, 10, 1e300, 1e-3) == math.inf
+    assert gradient_norm_bound(2, 1, 1e300) == pytest.approx(1e300, rel=1e-12)
+    assert gradient_norm_bound(2.0, 1.0, 3.0) == math.sqrt(21.0)

@@ -84,9 +84,13 @@ def pl_hard_start(H1: float, mu: float, gap0: float) -> float:
     1.0
     """
     checked(H1=(H1, NONNEG), mu=(mu, POS), gap0=(gap0, NONNEG))
-    if H1 == 0 or H1 * gap0 <= mu / 2:
+    if H1 == 0 or gap0 == 0:
         return math.sqrt(2.0 * gap0 / mu)
-    return (1.0 + math.log(H1 * gap0 / mu + 0.5)) / math.sqrt(H1)
+    log_r = math.log(H1) + math.log(gap0) - math.log(mu)  # r = H1·gap0/μ may over- or underflow
+    if log_r <= -math.log(2.0):
+        return math.sqrt(2.0 * gap0 / mu)
+    log_term = log_r + math.log1p(0.5 * math.exp(-log_r)) if log_r > 1.0 else math.log(math.exp(log_r) + 0.5)
+    return (1.0 + log_term) / math.sqrt(H1)
 
 
 def cosh_start(H0: float, H1: float, gap0: float) -> float:
@@ -98,8 +102,29 @@ def cosh_start(H0: float, H1: float, gap0: float) -> float:
     checked(H0=(H0, POS), H1=(H1, NONNEG), gap0=(gap0, NONNEG))
     if H1 == 0:
         return math.sqrt(2.0 * gap0 / H0)
-    q = H1 * gap0 / H0
-    return math.asinh(math.sqrt(q * (2.0 + q))) / math.sqrt(H1)  # = acosh(1 + q), accurate for tiny q
+    return acosh_1p_ratio(H1, gap0, H0) / math.sqrt(H1)
+
+
+def acosh_1p_ratio(a: float, b: float, c: float) -> float:
+    """acosh(1 + a·b/c) for a, b >= 0 < c, accurate for tiny q = a·b/c (asinh form, no 0/0) and for q
+    beyond the float range (log 2q + ½·log1p(2/q) from logs: a·b may overflow).
+
+    >>> acosh_1p_ratio(1.0, 1.0, 1.0) == math.acosh(2.0)
+    True
+    >>> round(acosh_1p_ratio(1.0, 1e300, 1e-300), 3)  # q = 1e600
+    1382.244
+    """
+    if a == 0 or b == 0:
+        return 0.0
+    log_q = math.log(a) + math.log(b) - math.log(c)
+    if log_q < -60.0:  # q may underflow: acosh(1 + q) = sqrt(2q)·(1 − q/12 + …)
+        return math.sqrt(2.0) * math.exp(0.5 * log_q)
+    if log_q > 230.0:  # q(2 + q) would overflow
+        return math.log(2.0) + log_q + 0.5 * math.log1p(2.0 * math.exp(-log_q))
+    q = a * b / c
+    if not 0.0 < q < math.inf:  # a·b over- or underflowed, q itself did not
+        q = math.exp(log_q)
+    return math.asinh(math.sqrt(q * (2.0 + q)))
 
 
 def pl_hard_numeric(H1: float, mu: float) -> tuple[Callable[[float], float], Callable[[float], float]]:

@@ -83,7 +83,13 @@ def gradient_norm_bound(H0: Any, H1: Any, gap: Any) -> Any:
     if _symbolic(H0, H1, gap):
         H0, H1, gap = to_sympy(H0), to_sympy(H1), to_sympy(gap)
         return sp.sqrt(2 * H0 * gap + H1 * gap**2)
-    return math.sqrt(2.0 * H0 * gap + H1 * gap * gap)
+    v = 2.0 * H0 * gap + H1 * gap * gap
+    if math.isfinite(v):
+        return math.sqrt(v)
+    # H1·gap² overflowed: sqrt(gap)·sqrt(H1)·sqrt(gap + 2H0/H1) (or sqrt(2H0)·sqrt(gap) at H1 = 0)
+    if H1 == 0:
+        return math.sqrt(2.0 * H0) * math.sqrt(gap)
+    return math.sqrt(gap) * math.sqrt(H1) * math.sqrt(gap + 2.0 * H0 / H1)
 
 
 def _check_grad(H0: float, H1: float, gap: float, grad_norm: float) -> None:

@@ -66,7 +66,7 @@ def aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps: An
         checked(gap0=(gap0, NONNEG))
     ops, (H0, H1, theta, dist0, eps) = backend(H0, H1, theta, dist0, eps)
     fifth = sp.Rational(1, 5) if ops.symbolic else 0.2
-    val = ops.ceil(dist0**2 * (10 * H0 / eps + 20 * H1) / (2 * theta - fifth))
+    val = ops.ceil((dist0 * dist0) * (10 * H0 / eps + 20 * H1) / (2 * theta - fifth))
     if gap0 is not None:
         g0 = sp.sympify(gap0) if ops.symbolic else float(gap0)
         val = ops.where((g0 <= eps, lambda: 0), otherwise=lambda: val)
@@ -100,7 +100,7 @@ def aiming_fixed_iterations(H0: Any, H1: Any, theta: Any, gap0: Any, dist0: Any,
         else:
             eta = sp.sympify(eta)
     c = 2 * theta - eta * G
-    val = ops.where((gap0 <= eps, lambda: 0), otherwise=lambda: ops.ceil(dist0**2 / (eta * c * eps)))
+    val = ops.where((gap0 <= eps, lambda: 0), otherwise=lambda: ops.ceil((dist0 * dist0) / (eta * c * eps)))
     return val if ops.symbolic else float(val)
 
 
@@ -127,8 +127,8 @@ start farther than dist0.
     if not ops.symbolic and (theta > 2 or H0 == 0 or dist0 == 0 or math.isinf(eta_bar)):
         return 0.0
     e_const = sp.E if ops.symbolic else math.e
-    lam = ops.min(H0, 2 * gap0 / dist0**2, 2 * e_const * eps / dist0**2)
-    start = lam * dist0**2 / 2
+    lam = ops.min(H0, 2 * gap0 / (dist0 * dist0), 2 * e_const * eps / (dist0 * dist0))
+    start = lam * (dist0 * dist0) / 2
     z = eta_bar * lam
     val = ops.where((theta > 2, lambda: 0), (ops.eq0(H0 * dist0), lambda: 0), (start <= eps, lambda: 0),
                     (z >= 1, lambda: 1),
@@ -166,5 +166,5 @@ def aiming_adaptive_recursion_iterations(H0: Any, H1: Any, theta: Any, dist0: An
     c = 2 * theta - v
     if not ops.symbolic and c <= 0:
         raise ValueError(f"theta must be > v(eps)/2 = {v / 2!r} for this bound, got {theta!r}")
-    val = ops.ceil(dist0**2 * den / (eps * c))
+    val = ops.ceil((dist0 * dist0) * den / (eps * c))
     return val if ops.symbolic else float(val)

@@ -62,8 +62,9 @@ class _Num:
 
     @staticmethod
     def ceil(x: float) -> float:
-        # a count: the smallest integer >= x; tiny float noise above an integer is not rounded away
-        return float(math.ceil(x))
+        # a count: the smallest integer >= x; tiny float noise above an integer is not rounded away;
+        # a count past the float range is inf (math.ceil(inf) would raise)
+        return x if math.isinf(x) else float(math.ceil(x))
 
     @staticmethod
     def where(*branches: tuple[Any, Callable[[], Any]], otherwise: Callable[[], Any]) -> Any:

@@ -177,7 +177,14 @@ def cosh_instability_step(H0: Any, H1: Any, gap0: Any) -> Any:
     y = 1 + H1 * gap0 / H0
     if not ops.symbolic:
         # x = acosh(1 + q) = asinh(sinh x), sinh x = sqrt(q(2 + q)): accurate for tiny q (no 0/0)
+        log_q = math.log(H1) + math.log(gap0) - math.log(H0) if H1 * gap0 > 0 else -math.inf
+        if log_q > 230.0:  # q(2 + q) would overflow: asinh(sh) = log(2·sh) + O(sh⁻²), sh = q·sqrt(1 + 2/q)
+            inv_q = math.exp(-log_q)
+            log_sh = log_q + 0.5 * math.log1p(2.0 * inv_q)
+            return 2.0 * (math.log(2.0) + log_sh) * math.exp(-log_sh) / H0
         q = H1 * gap0 / H0
+        if not 0.0 < q < math.inf and log_q > -math.inf:  # H1·gap0 over- or underflowed, q itself did not
+            q = math.exp(log_q)
         sh = math.sqrt(q * (2.0 + q))
         return 2.0 / H0 if sh == 0.0 else 2.0 * math.asinh(sh) / (H0 * sh)
     return ops.where((ops.eq0(H1 * gap0), lambda: 2 / H0),
@@ -194,6 +201,14 @@ def hard_instability_step(H1: Any, mu: Any, gap0: Any) -> Any:
     """
     checked(H1=(H1, NONNEG), mu=(mu, POS), gap0=(gap0, NONNEG))
     ops, (H1, mu, gap0) = backend(H1, mu, gap0)
+    if not ops.symbolic and H1 > 0 and gap0 > 0:
+        log_r = math.log(H1) + math.log(gap0) - math.log(mu)  # r = H1·gap0/μ may over- or underflow
+        if log_r <= -math.log(2.0):
+            return 2.0 / mu
+        log_u = math.log(H1) + math.log(gap0)
+        if log_u > 700.0 or log_r > 230.0:  # u = H1·gap0 may overflow: the same formula from logs
+            t = 0.5 * math.exp(-log_r)  # μ/(2u)
+            return 2.0 * (1.0 + log_r + math.log1p(t)) * math.exp(-log_u) / (1.0 + t)
     u = H1 * gap0
     return ops.where((u <= mu / 2, lambda: 2 / mu),
                      otherwise=lambda: 2 * (1 + ops.log(u / mu + sp.Rational(1, 2) if ops.symbolic else u / mu + 0.5))
