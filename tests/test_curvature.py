@@ -169,7 +169,7 @@ def test_lanczos_and_eigsh_agree_larger():
     f, params = mlp_problem([10, 16, 16, 4], "tanh", 7)                # n = 516
     lan = hessian_spectral_norm(f, params, method="lanczos", generator=gen(0))
     eig = hessian_spectral_norm(f, params, method="eigsh", generator=gen(0), tol=1e-12)
-    assert lan.converged and eig.converged
+    assert lan.converged and not eig.converged and eig.note.startswith("ARPACK converged")  # upper = inf
     assert eig.value == pytest.approx(lan.value, rel=1e-9)
     assert lan.lower <= eig.value * (1 + 1e-12) <= lan.upper * (1 + 1e-12)
 
@@ -328,6 +328,7 @@ def test_zero_hessian_linear_loss():
         assert r.value == r.lower == r.upper == 0.0 and r.converged
     r = hessian_spectral_norm(lambda v: 3.0 * v.sum(), w, method="eigsh", generator=gen(0))
     assert r.value == 0.0 and not r.converged            # ARPACK cannot start; reported, not raised
+    assert r.note.startswith("ARPACK did not converge")
 
 
 # ---------------------------------------------------------------- HVP modes (cached gradient graph)

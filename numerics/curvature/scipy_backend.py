@@ -39,7 +39,10 @@ def eigsh_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol: f
     def mv(x: np.ndarray) -> np.ndarray:
         count[0] += 1
         t = torch.as_tensor(np.ascontiguousarray(x).reshape(-1), dtype=torch.float64, device=device)
-        return matvec(t).to(dtype=torch.float64).reshape(-1).cpu().numpy()
+        out = matvec(t).to(dtype=torch.float64).reshape(-1).cpu().numpy()
+        if not np.isfinite(out).all():  # as the other methods: never a NaN value
+            raise ValueError("the Hessian-vector product is not finite at the given parameters")
+        return out
 
     start, _ = start_vector(n, v0, generator, device)
     op = LinearOperator((n, n), matvec=mv, dtype=np.float64)
@@ -62,6 +65,8 @@ def eigsh_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol: f
     rho = float(y @ hy)
     lower = safe_norm(hy)
     residual = safe_norm(hy - rho * y)
+    # converged is never True with an infinite end (SpectralNormResult's promise): ARPACK's own flag is kept
     return dict(value=lower, lower=lower, upper=math.inf, residual=residual, hvps=count[0] + 1,
-                converged=converged, certificate="lower-only", delta=1.0, eigenvalue=rho, vector=y,
+                converged=False, arpack_converged=converged, certificate="lower-only", delta=1.0, eigenvalue=rho,
+                vector=y,
                 steps=count[0], hv=hy, scale_exp=0)

@@ -137,6 +137,9 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
     rounding, note = 0.0, ""
     if problem.dtype != torch.float64:
         out, rounding, note = _widen_for_rounding(problem, out, method, tol, stop)
+    if "arpack_converged" in out:
+        arpack = "ARPACK converged" if out["arpack_converged"] else "ARPACK did not converge"
+        note = f"{arpack}; converged=False: eigsh certifies no upper end" + (f"; {note}" if note else "")
     vec = out["vector"].to(problem.dtype)
     return SpectralNormResult(
         value=float(out["value"]), lower=float(out["lower"]), upper=float(out["upper"]),
@@ -198,7 +201,7 @@ def _widen_for_rounding(problem: FlatProblem, out: dict[str, Any], method: str, 
     lower = max(float(out["lower"]) - cut_o, 0.0)
     upper = float(out["upper"]) + widen_o
     out.update(lower=lower, upper=upper, value=min(max(float(out["value"]), lower), upper))
-    ok = bool(out["converged"]) and tol >= TOL_FLOOR_ULPS * u and (method == "eigsh" or math.isfinite(upper))
+    ok = bool(out["converged"]) and tol >= TOL_FLOOR_ULPS * u and math.isfinite(upper)
     if method in ("lanczos", "dense") and not (method == "lanczos" and stop == "residual"):
         ok = ok and upper - lower <= tol * lower
     elif method == "lanczos":

@@ -52,8 +52,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         const = args.mu if args.kind == "pl" else args.theta
+        flag = "--mu" if args.kind == "pl" else "--theta"
         if const is None:
-            raise ValueError(f"--{'mu' if args.kind == 'pl' else 'theta'} is required for --kind {args.kind}")
+            raise ValueError(f"{flag} is required for --kind {args.kind}")
+        if not (math.isfinite(const) and const > 0):
+            raise ValueError(f"{flag} must be in (0, inf), got {const}")
         m = regime_map(args.H0, args.H1, const, _grid(args.gap0, "gap0"), _grid(args.eps, "eps"),
                        kind=args.kind, dist0=args.dist0 if args.kind == "aiming" else None)
     except (TypeError, ValueError) as exc:

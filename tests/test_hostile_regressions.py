@@ -1,0 +1,44 @@
+"""Regressions from the hostile test of issue 15 (CLI argument names, eigsh's converged flag, non-finite HVPs)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from warmup_theory.cli import main
+from warmup_theory.numerics.curvature import hessian_spectral_norm
+
+
+@pytest.mark.parametrize(("argv", "flag"), [(["--kind", "pl", "--mu", "nan"], "--mu"),
+                                            (["--kind", "aiming", "--theta", "-1", "--dist0", "1"], "--theta")])
+def test_regime_names_the_flag_not_an_internal_argument(argv: list[str], flag: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["regime", *argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{flag} must be in (0, inf)" in err[0] and "mu_or_theta" not in err[0]
+
+
+def test_eigsh_is_never_converged_with_an_infinite_upper_end() -> None:
+    g = torch.Generator().manual_seed(0)
+    A = torch.randn(30, 30, generator=g, dtype=torch.float64)
+    H = A + A.T
+    w = torch.zeros(30, dtype=torch.float64)
+    for seed in range(5):
+        r = hessian_spectral_norm(lambda v: 0.5 * v @ H @ v, w, method="eigsh", tol=1e-10,
+                                  generator=torch.Generator().manual_seed(seed))
+        assert r.upper == math.inf and not r.converged
+        assert r.note.startswith("ARPACK converged")
+        assert r.value == pytest.approx(float(torch.linalg.eigvalsh(H).abs().max()), rel=1e-8)
+
+
+def test_eigsh_raises_on_a_non_finite_hessian_like_the_other_methods() -> None:
+    w = torch.zeros(10, dtype=torch.float64)
+
+    def f(v: torch.Tensor) -> torch.Tensor:  # finite loss, infinite curvature at 0
+        return v.abs().pow(1.5).sum()
+
+    for method in ("lanczos", "eigsh"):
+        with pytest.raises(ValueError, match="not finite"):
+            hessian_spectral_norm(f, w, method=method, generator=torch.Generator().manual_seed(0))
