@@ -42,3 +42,15 @@ def test_eigsh_raises_on_a_non_finite_hessian_like_the_other_methods() -> None:
     for method in ("lanczos", "eigsh"):
         with pytest.raises(ValueError, match="not finite"):
             hessian_spectral_norm(f, w, method=method, generator=torch.Generator().manual_seed(0))
+
+
+def test_the_named_fixed_steps_fed_to_their_bounds_say_which_step_to_pass() -> None:
+    from warmup_theory.theory.bounds import aiming_fixed_iterations, pl_fixed_iterations
+    from warmup_theory.theory.bounds.steps import aiming_fixed_step, pl_fixed_step
+
+    with pytest.raises(ValueError, match="pass eta=None"):
+        pl_fixed_iterations(1.0, 1.0, 0.5, 10.0, 1e-3, eta=pl_fixed_step(1.0, 1.0, 0.5, 10.0))
+    with pytest.raises(ValueError, match="pass eta=None"):
+        aiming_fixed_iterations(1.0, 1.0, 1.0, 10.0, 1.0, 1e-3, eta=aiming_fixed_step(1.0, 1.0, 1.0, 10.0))
+    assert pl_fixed_iterations(1.0, 1.0, 0.5, 10.0, 1e-3) == pl_fixed_iterations(
+        1.0, 1.0, 0.5, 10.0, 1e-3, eta=pl_fixed_step(1.0, 1.0, 0.5, 10.0) / 2)

@@ -96,7 +96,9 @@ def aiming_fixed_iterations(H0: Any, H1: Any, theta: Any, gap0: Any, dist0: Any,
             if eta > float(eta_max):
                 raise ValueError(f"eta must be in (0, {float(eta_max)!r}] (certified stable), got {eta!r}")
             if 2 * theta - eta * G <= 0:
-                raise ValueError(f"eta must be < 2*theta/(2*H0 + H1*gap0) = {2 * theta / G!r}, got {eta!r}")
+                raise ValueError(f"eta must be < 2*theta/(2*H0 + H1*gap0) = {2 * theta / G!r}, got {eta!r}; "
+                                 "aiming_fixed_step() is the largest stable step, not one this bound covers: pass "
+                                 "eta=None for min(1/(H0 + H1*gap0), theta/(2*H0 + H1*gap0))")
         else:
             eta = sp.sympify(eta)
     c = 2 * theta - eta * G

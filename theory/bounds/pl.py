@@ -166,7 +166,9 @@ def pl_fixed_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, eta: Any
     else:
         checked(eta=(eta, POS))
         if not backend(eta, L0_eta_max)[0].symbolic and float(eta) >= float(L0_eta_max):
-            raise ValueError(f"eta must be in (0, 2/(H0 + H1*gap0)) = (0, {float(L0_eta_max)!r}), got {eta!r}")
+            raise ValueError(f"eta must be in (0, 2/(H0 + H1*gap0)) = (0, {float(L0_eta_max)!r}), got {eta!r}; "
+                             "pl_fixed_step() is that range's open end (stable, but the guaranteed decrease is 0 "
+                             "there): pass eta=None for 1/(H0 + H1*gap0), the step this bound is stated for")
         eta = backend(eta)[1][0] if not ops.symbolic else sp.sympify(eta)
     if not ops.symbolic:
         return _contraction_count(H0, H1, mu, gap0, eps, eta)

@@ -147,6 +147,8 @@ def pl_fixed_step(H0: Any, H1: Any, mu: Any, gap0: Any) -> Any:
 
     Stable = the gap never increases along the run, for every member and every start with gap <= gap0
     (see module docstring; claim "Lemma fixed-step stability").  ``mu`` only restricts the class.
+    It is the open end of ``pl_fixed_iterations``' range (0, 2/L0): at it the guaranteed decrease is 0, so
+    that bound is stated for η = 1/L0 (its default), not for this step.
 
     >>> pl_fixed_step(2.0, 0.0, 1.0, 100.0)
     1.0
@@ -157,6 +159,9 @@ def pl_fixed_step(H0: Any, H1: Any, mu: Any, gap0: Any) -> Any:
 
 def aiming_fixed_step(H0: Any, H1: Any, theta: Any, gap0: Any) -> Any:
     """Largest certified class-stable fixed step for the θ-aiming class: 2/(H0 + H1·gap0).
+
+    ``aiming_fixed_iterations`` needs η < 2θ/(2H0 + H1·gap0) as well (default min(1/L0, θ/(2H0 + H1·gap0))),
+    which this step exceeds whenever θ <= 1 + H0/L0.
 
     >>> aiming_fixed_step(1.0, 1.0, 1.0, 1.0)
     1.0
