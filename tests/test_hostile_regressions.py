@@ -54,3 +54,15 @@ def test_the_named_fixed_steps_fed_to_their_bounds_say_which_step_to_pass() -> N
         aiming_fixed_iterations(1.0, 1.0, 1.0, 10.0, 1.0, 1e-3, eta=aiming_fixed_step(1.0, 1.0, 1.0, 10.0))
     assert pl_fixed_iterations(1.0, 1.0, 0.5, 10.0, 1e-3) == pl_fixed_iterations(
         1.0, 1.0, 0.5, 10.0, 1e-3, eta=pl_fixed_step(1.0, 1.0, 0.5, 10.0) / 2)
+
+
+@pytest.mark.parametrize(("argv", "match"), [
+    (["--gap0", "1:10:100000"], "1 <= N <= 200"),
+    (["--out", "r.jpg"], "--out must end in .png or .svg"),
+    (["--out", "/nonexistent-dir/x.png"], "--out: cannot write to the folder"),
+])
+def test_regime_refuses_unbounded_grids_and_unwritable_outputs_before_the_work(
+        argv: list[str], match: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["regime", *argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and match in err[0]

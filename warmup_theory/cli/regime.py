@@ -14,6 +14,7 @@ import math
 import sys
 
 NAME = "regime"
+MAX_GRID = 200  # points per axis: the map is a terminal table
 HELP = "map where the warm-up's proven upper bound beats the fixed step's lower bound (table + plot)"
 
 
@@ -37,12 +38,28 @@ def _grid(text: str, name: str) -> list[float]:
         lo_f, hi_f, n_i = float(lo), float(hi), int(n)
     except ValueError:
         raise ValueError(f"--{name} must be LO:HI:N (log grid), got {text!r}") from None
-    if not (lo_f > 0 and hi_f >= lo_f and n_i >= 1 and math.isfinite(hi_f)):
-        raise ValueError(f"--{name} needs 0 < LO <= HI < inf and N >= 1, got {text!r}")
+    if not (lo_f > 0 and hi_f >= lo_f and 1 <= n_i <= MAX_GRID and math.isfinite(hi_f)):
+        raise ValueError(f"--{name} needs 0 < LO <= HI < inf and 1 <= N <= {MAX_GRID}, got {text!r}")
     if n_i == 1:
         return [lo_f]
     a, b = math.log10(lo_f), math.log10(hi_f)
     return [10 ** (a + (b - a) * i / (n_i - 1)) for i in range(n_i)]
+
+
+def _check_out(out: str) -> None:
+    """Refuse a plot path the figure cannot be written to, before any work."""
+    import tempfile
+    from pathlib import Path
+
+    path = Path(out)
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise ValueError(f"--out must end in .png or .svg, got {path.name!r}")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:  # a real write: os.access says yes to root everywhere
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise ValueError(f"--out: cannot write to the folder {str(folder)!r} ({exc.strerror})") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from warmup_theory.theory.regime import regime_map
 
     try:
+        _check_out(args.out)
         const = args.mu if args.kind == "pl" else args.theta
         flag = "--mu" if args.kind == "pl" else "--theta"
         if const is None:
@@ -62,7 +80,11 @@ def run(args: argparse.Namespace) -> int:
     except (TypeError, ValueError) as exc:
         print(f"warmup-theory regime: error: {exc}", file=sys.stderr)
         return 2
-    path = plot_regime_map(m, args.out)
+    try:
+        path = plot_regime_map(m, args.out)
+    except OSError as exc:
+        print(f"warmup-theory regime: error: --out {args.out!r}: {exc.strerror}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(m.to_dict(), indent=1))
         return 0
