@@ -66,3 +66,14 @@ def test_regime_refuses_unbounded_grids_and_unwritable_outputs_before_the_work(
     assert main(["regime", *argv]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and match in err[0]
+
+
+@pytest.mark.parametrize(("loss", "match"), [
+    (lambda v: torch.tensor(float((v**2).sum().item()), dtype=torch.float64), "does not depend on the parameters"),
+    (lambda v: torch.nn.functional.dropout(v, 0.5, training=True).pow(2).sum(), "is not deterministic"),
+])
+def test_detached_and_random_losses_are_refused_not_measured(loss: object, match: str) -> None:
+    torch.manual_seed(0)
+    for method in ("lanczos", "eigsh", "dense"):
+        with pytest.raises(ValueError, match=match):
+            hessian_spectral_norm(loss, torch.linspace(1, 2, 64, dtype=torch.float64), method=method)  # type: ignore[arg-type]

@@ -115,7 +115,7 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
     if stop not in ("bracket", "residual"):
         raise ValueError(f"stop must be 'bracket' or 'residual', got {stop!r}")
     t0 = time.perf_counter()
-    problem.loss()  # scalar, real, finite: clear errors before any HVP
+    problem.check_well_posed()  # finite, attached, deterministic: clear errors before any HVP
     if method == "auto":
         method = "dense" if problem.n <= AUTO_DENSE_MAX else "lanczos"
     flat_v0 = _flat_v0(v0, problem)
@@ -236,8 +236,9 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
         ``"residual"`` (Ritz residual <= tol |theta|; cheaper, profits from warm starts, the
         reported upper bound is then wider than tol). ``converged`` refers to the rule used.
 
-    Raises ``ValueError`` for a non-scalar or non-finite loss, bad ``tol``/``delta``/``max_hvps``/
-    ``method``; ``TypeError`` for complex or integer params, or a non-tensor loss.
+    Raises ``ValueError`` for a non-scalar or non-finite loss, a loss detached from ``params`` or one
+    whose two evaluations differ (dropout, training mode), a non-finite HVP, bad ``tol``/``delta``/
+    ``max_hvps``/``method``; ``TypeError`` for complex or integer params, or a non-tensor loss.
 
     Example: an indefinite quadratic 1/2 w^T A w with eigenvalues {2, -7, 1}.
 
