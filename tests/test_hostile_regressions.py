@@ -77,3 +77,15 @@ def test_detached_and_random_losses_are_refused_not_measured(loss: object, match
     for method in ("lanczos", "eigsh", "dense"):
         with pytest.raises(ValueError, match=match):
             hessian_spectral_norm(loss, torch.linspace(1, 2, 64, dtype=torch.float64), method=method)  # type: ignore[arg-type]
+
+
+def test_printed_and_max_iter_are_checked_not_silently_accepted() -> None:
+    from warmup_theory.theory.bounds import pl_adaptive_iterations, pl_fixed_lower_iterations
+    from warmup_theory.theory.bounds.pl import pl_adaptive_recursion_iterations, pl_fixed_recursion_iterations
+
+    for f in (pl_adaptive_iterations, pl_fixed_lower_iterations):
+        with pytest.raises(TypeError, match="printed must be True or False"):
+            f(1.0, 1.0, 0.5, 10.0, 1e-3, printed="no")  # type: ignore[operator]
+    for f in (pl_adaptive_recursion_iterations, pl_fixed_recursion_iterations):
+        with pytest.raises(ValueError, match="max_iter must be an integer >= 0"):
+            f(1.0, 1.0, 0.5, 10.0, 1e-3, max_iter=float("nan"))  # type: ignore[operator]

@@ -83,6 +83,7 @@ def pl_adaptive_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, print
     >>> pl_adaptive_iterations(h0, h1, mu, d, e, printed=True)
     40*Delta0*H1/mu + 20*H0*log(H0/(2*H1*epsilon))/mu
     """
+    _check_printed(printed)
     _args(H0, H1, mu, gap0, eps)
     ops, (H0, H1, mu, gap0, eps) = backend(H0, H1, mu, gap0, eps)
     if printed:
@@ -205,6 +206,7 @@ def pl_fixed_lower_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, pr
     >>> pl_fixed_lower_iterations(1.0, 1.0, 2.0, 100.0, 1e-6)   # mu > H0: no non-constant member
     0.0
     """
+    _check_printed(printed)
     _args(H0, H1, mu, gap0, eps)
     eta_bar = pl_fixed_step_upper(H0, H1, mu, gap0)
     ops, (H0v, H1v, muv, g0, e) = backend(H0, H1, mu, gap0, eps)
@@ -304,7 +306,14 @@ class RecursionResult:
 _UP = 1.0 + 4.0 * 2.0**-52
 
 
+def _check_printed(printed: Any) -> None:
+    if not isinstance(printed, bool):
+        raise TypeError(f"printed must be True or False, got {printed!r}")
+
+
 def _iterate(psi, gap0: float, eps: float, max_iter: int) -> RecursionResult:
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 0:
+        raise ValueError(f"max_iter must be an integer >= 0, got {max_iter!r}")
     d = gap0
     k = 0
     while d > eps:
