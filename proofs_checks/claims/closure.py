@@ -232,6 +232,8 @@ def closure_add_smooth(p: Proof) -> None:
     sh = sp.Symbol("sh", nonnegative=True)
     out = closure.add_smooth(HSmooth(H0, H1), L, f_star=fs, g_star=gs, h_star=fs + gs + sh)
     via = closure.add(HSmooth(H0, H1), relations.from_l_smooth(L), f_star=fs, g_star=gs, h_star=fs + gs + sh)
+    p.uses("Prop B.1", "g L-smooth ⇒ (L, 0)-smooth")
+    p.uses("Prop B.2", "the corrected sum rule")
     p.fact("g L-smooth ⇒ (L, 0)-smooth (claim 'Prop B.1'); then the corrected Prop B.2 (claim 'Prop B.2') with "
            "H1 = max(H1f, 0) = H1f: sympy, closure.add_smooth(f, L) = closure.add(f, from_l_smooth(L))",
            bool(sp.simplify(out.H0 - via.H0) == 0 and sp.simplify(out.H1 - via.H1) == 0), method="symbolic",

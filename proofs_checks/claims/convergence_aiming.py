@@ -29,6 +29,7 @@ w = sp.Symbol("w", real=True)
 def _thm42(p: Proof) -> None:
     p.leq((2 * H0 * D + H1 * D**2) / (10 * H0 + 20 * H1 * D), D / 5, "ηg² <= η( 2H0Δ + H1Δ²) <= Δ/5")
     p.nonneg(sp.diff(D / (10 * H0 + 20 * H1 * D), D), "ηΔ = Δ/(10H0+20H1Δ) is increasing in Δ")
+    p.uses("Lemma aiming telescoping", "telescoping of the aiming inequality")
     p.cite("telescoping ('Lemma aiming telescoping') with Δ_k > ε for k < K gives K·ε(2θ−1/5)/(10H0+20H1ε) < d0²; "
            "the gap never increases afterwards", standard=False,
            detail="telescoping over the run, argued in words")

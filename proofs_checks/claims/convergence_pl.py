@@ -31,6 +31,7 @@ def _phase1(p: Proof) -> None:
     h0 = 2 * H1 * D / (1 + s)
     dec = sp.Rational(19, 10) * mu * D / (10 * h0 + 20 * H1 * D)
     p.nonneg(sp.simplify(dec - mu / (40 * H1)), "(19/10)μΔ/(10H0+20H1Δ) >= μ/(40H1) when H0 <= 2H1Δ")
+    p.uses("Lemma descent (adaptive step)", "descent lemma for the step of Eq. (1)")
     p.cite("g² >= 2μΔ (PL) and the descent lemma (r = 1/10)", standard=False,
            detail="combines the PL hypothesis with the claim 'Lemma descent (adaptive step)' (itself 'holds': "
                   "a hand continuity step), argued in words")
@@ -122,6 +123,8 @@ def _rec(p: Proof) -> None:
     a, b, c = sp.symbols("a b c", positive=True)
     psi = D - c * D / (a * H0 + b * H1 * D)
     p.nonneg(sp.factor(sp.diff(psi, D, 2)), "Ψ'' >= 0 (convex), so sup_[0,D] Ψ = max(Ψ(0), Ψ(D)) = max(0, Ψ(D))")
+    p.uses("Thm 4.3 phase 1", "phase 1 decrement")
+    p.uses("Thm 4.3 phase 2", "phase 2 contraction")
     p.cite("Eq. (1): per-step decrement (19/10)μD/(10H0+20H1D) >= the phase decrements of Thm 4.3 "
            "(claims 'Thm 4.3 phase 1/2'), so the recursion satisfies the hypotheses of Thm 4.3's count",
            standard=False, detail="claim-specific argument in words (domination of GD by the recursion, "

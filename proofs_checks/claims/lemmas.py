@@ -207,6 +207,7 @@ def safe_step(p: Proof) -> None:
     p.identity(((-c + A * sp.cosh(x) - B * sp.sinh(x)) - (A - c)).rewrite(sp.exp),
                (sp.sinh(x) * (A * sp.tanh(x / 2) - B)).rewrite(sp.exp),
                "y − Δ = A(cosh x − 1) − B sinh x = sinh(x)(A tanh(x/2) − B), x = √H1·η·g, A = Δ + c, B = g/√H1")
+    p.uses("Lemma gradient bound", "B <= A (A² − B² >= c²)")
     p.cite("sinh x > 0 for x > 0 and tanh is increasing with range (0, 1): y <= Δ ⇔ x <= 2·artanh(B/A) "
            "(B <= A by the gradient bound: A² − B² >= c²)", standard=True,
            detail="standard monotonicity of sinh, tanh, artanh; B <= A is the claim 'Lemma gradient bound' (proved)")

@@ -53,6 +53,8 @@ def _thm41_3(p: Proof) -> None:
     p.fact("q is (μ,0)- hence (H0,H1)-smooth for μ <= H0, and μ-PL (q'² = 2μq): sympy q'' = μ, q'² − 2μq = 0",
            sp.simplify(sp.diff(q, w, 2) - mu) == 0 and sp.expand(sp.diff(q, w) ** 2 - 2 * mu * q) == 0,
            method="symbolic")
+    p.uses("Lemma fixed-step stability", "every class-stable step is <= η̄")
+    p.uses("Lemma log inequality", "−log(1−z) <= z/(1−z)")
     p.cite("any class-stable η is <= η̄ (claim 'Lemma fixed-step stability'); the count is decreasing in η; "
            "−log(1−z) <= z/(1−z) ('Lemma log inequality')", standard=False,
            detail="claim-specific argument in words combining two other claims")

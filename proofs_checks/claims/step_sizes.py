@@ -37,10 +37,10 @@ def _descent(p: Proof) -> None:
     p.nonneg(sp.simplify(D - quad.subs(s, 2 / L * u / (1 + u))),
              "quadratic model <= Δ for s in [0, 2/L) (so φ never rises above Δ: continuity argument)")
     p.cite("continuity: the first s* with φ(s*) > Δ would need the model > Δ before s*, impossible for "
-           "s* < 2/L; this is the elementary route to 'Lemma safe step' "
-           "(warmup_theory.theory.lemmas.quadratic_descent_bound)",
-           standard=False, detail="claim-specific continuity (bootstrap) argument argued in words; the same bound "
-                                  "is the claim 'Lemma safe step' (η_max >= 2/L)")
+           "s* < 2/L; an elementary route, independent of the safe-step lemma, to the bound of "
+           "warmup_theory.theory.lemmas.quadratic_descent_bound",
+           standard=False, detail="claim-specific continuity (bootstrap) argument argued in words (η_max >= 2/L "
+                                  "is also the safe-step lemma's bound; not used here)")
     # family: (H0 + H1Δ)·η <= max(1/a, 1/b) — shown for Eq. (1) exactly, and for (1, 1)
     p.leq(L / (10 * H0 + 20 * H1 * D), sp.Rational(1, 10), "Eq. (1): (H0+H1Δ)η <= 1/10")
     p.leq(L / (H0 + H1 * D), 1, "(a,b) = (1,1): (H0+H1Δ)η <= 1")
@@ -107,6 +107,7 @@ def _stability(p: Proof) -> None:
     G0 = sp.Symbol("gap0", positive=True)
     # for Δ = gap0 − t (t >= 0): 2 − (H0 + H1Δ)·2/(H0 + H1 gap0) = 2H1 t/(H0 + H1 gap0) >= 0
     p.nonneg(2 - (H0 + H1 * (G0 - t)) * 2 / (H0 + H1 * G0), "(H0+H1Δ)η <= 2 for Δ <= gap0, η = 2/(H0+H1gap0)")
+    p.uses("Lemma descent (adaptive step)", "descent lemma, one step")
     p.cite("induction: descent lemma ⇒ Δ1 <= Δ0 <= gap0, and so on", standard=False,
            detail="induction over the run, argued in words; uses 'Lemma descent (adaptive step)'")
     # instability witnesses: even members, increasing in |w|; η > 2w0/f'(w0) sends w1 below −w0
