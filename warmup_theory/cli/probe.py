@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from warmup_theory.cli._common import fail
+from warmup_theory.cli._common import add_experiment_flags, fail
 
 NAME = "probe"
 HELP = "train a small LM / vision model on offline data and fit curvature against the loss (paper Section 3.2)"
@@ -50,13 +50,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--every", type=int, default=None, help="record every K steps (default 25 for lm, 20 for digits)")
     p.add_argument("--tol", type=float, default=1e-3, help="Lanczos relative tolerance (default 1e-3)")
     p.add_argument("--seed", type=int, default=0, help="seed of init, batches, probe batch and Lanczos (default 0)")
-    p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: cuda when available)")
-    p.add_argument("--out", default="results/probe", metavar="DIR", help="output folder (default results/probe)")
-    p.add_argument("--quick", action="store_true", help="smallest model, 200 steps (under a minute on 2 cores)")
-    p.add_argument("--no-plots", action="store_true", help="write no figures")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_experiment_flags(p, out="results/probe", quick="smallest model, 200 steps (under a minute on 2 cores)",
+                         json_file="fit.json")
     p.add_argument("--verbose", action="store_true", help="also print every estimator's fit")
-    p.add_argument("--json", action="store_true", help="print fit.json's content instead of the verdict")
 
 
 _fail = partial(fail, NAME)

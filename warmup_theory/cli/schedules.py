@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from warmup_theory.cli._common import fail
+from warmup_theory.cli._common import add_experiment_flags, fail
 
 NAME = "schedules"
 HELP = "compare the loss-adaptive warm-up with tuned linear warm-up and no warm-up on offline data"
@@ -56,12 +56,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="linear warm-up lengths as fractions of --steps (default 0.05,0.1,0.25)")
     p.add_argument("--C-grid", dest="C_grid", default=None, metavar="LIST", help="C values (default 0.2,1,5)")
     p.add_argument("--no-fit", action="store_true", help="skip the probe run that estimates C = 2·H1/H0")
-    p.add_argument("--device", default=None, help="cpu, cuda or cuda:N (default: cuda when available)")
-    p.add_argument("--out", default="results/schedules", metavar="DIR", help="output folder")
-    p.add_argument("--quick", action="store_true", help="100 steps, 2 seeds, 3 peak lrs (about 2 minutes on CPU)")
-    p.add_argument("--no-plots", action="store_true", help="write no figures")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--json", action="store_true", help="print study.json's content instead of the verdict")
+    add_experiment_flags(p, out="results/schedules", quick="100 steps, 2 seeds, 3 peak lrs (about 2 minutes on CPU)",
+                         json_file="study.json")
 
 
 _fail = partial(fail, NAME)
