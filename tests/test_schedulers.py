@@ -240,3 +240,15 @@ def test_linear_warmup_equals_pytorch_warmup(decay: str | None) -> None:
             if base is not None:
                 base.step()
         mine.step()
+
+
+def test_loops_know_which_schedulers_take_the_loss() -> None:
+    from warmup_theory.numerics.probe.loop import _step_scheduler
+
+    assert LossAdaptiveWarmup.takes_loss and not LinearWarmup.takes_loss and not UntunedLinearWarmup.takes_loss
+    adaptive = LossAdaptiveWarmup(_opt(1.0), C=1.0, smoothing=0.0)
+    _step_scheduler(adaptive, 3.0)
+    assert adaptive.get_last_lr() == [0.25]
+    linear = LinearWarmup(_opt(1.0), 4)
+    _step_scheduler(linear, 3.0)  # the loss is not passed as an epoch number
+    assert linear.last_epoch == 1 and linear.get_last_lr() == [0.5]

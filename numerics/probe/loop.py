@@ -132,11 +132,9 @@ def probe(model: torch.nn.Module, loss_fn: Callable[[Any, torch.Tensor], torch.T
 
 
 def _step_scheduler(scheduler: Any, loss: float) -> None:
-    """``step(loss)`` for schedulers that take the loss, ``step()`` for torch's epoch-counting ones
-    (passing a loss there would be read as an epoch number)."""
-    takes_loss = (type(scheduler).__module__.startswith("warmup_theory.numerics.schedulers")
-                  or isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau))
-    if takes_loss:
+    """``step(loss)`` for schedulers that take the loss (``takes_loss``, ``ReduceLROnPlateau``), ``step()``
+    for torch's epoch-counting ones (passing a loss there would be read as an epoch number)."""
+    if getattr(scheduler, "takes_loss", False) or isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
         scheduler.step(loss)
     else:
         scheduler.step()

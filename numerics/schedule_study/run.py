@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from warmup_theory.numerics.schedule_study.result import StudyResult
-from warmup_theory.numerics.schedule_study.study import StudySettings, external_reference, fit_C, run_grid
+from warmup_theory.numerics.schedule_study.study import StudySettings, external_reference, run_grid
 from warmup_theory.numerics.schedule_study.tasks import load_study_task
 
 __all__ = ["default_settings", "run_study"]
@@ -75,12 +75,5 @@ def run_study(settings: StudySettings | None = None, *, progress: Callable[[int]
         settings = dataclasses.replace(settings, **overrides)
     _check(settings)
     task = load_study_task(settings.task, settings.model, batch=settings.batch, context=settings.context)
-    fit = fit_C(settings, _device(settings)) if settings.fit_C else {"C": None, "reason": "switched off"}
-    runs = run_grid(settings, task=task, progress=progress, fit=fit)
+    runs = run_grid(settings, task=task, progress=progress)
     return StudyResult(settings, runs, task.fingerprint, external_reference(settings))
-
-
-def _device(settings: StudySettings) -> Any:
-    from warmup_theory.numerics.device import resolve_device
-
-    return resolve_device(settings.device)

@@ -5,8 +5,10 @@ from its own scheduler (:mod:`~warmup_theory.numerics.schedulers`) on a stand-in
 mini-batch loss after every step (the standard torch order). A run **diverges** when its loss is non-finite
 or its smoothed loss (EMA, β = 0.9) exceeds 1.5× its first loss; it is then frozen and reported as diverged.
 The loss-adaptive warm-up's ``C`` from theory, ``C = 2·H1/H0``, uses the (H0, H1) envelope of the certified
-Hessian norm of a short :func:`~warmup_theory.numerics.probe.probe` run (AdamW/SGD at the grid's middle peak
-lr, constant, that envelope has H0 = 0 or H1 = 0 the fitted C is reported as unusable and not run.
+Hessian norm of a short :func:`~warmup_theory.numerics.probe.probe` run (AdamW/SGD at the grid's geometric
+middle peak lr, constant, f* = 0); when the envelope has H0 = 0 or H1 = 0 the least-squares line (the paper's
+fit, not a bound) is used if both its coefficients are positive, else the fitted C is reported as unusable
+and that schedule is not run. Which one was used is stored in ``fit["reason"]``.
 """
 
 from __future__ import annotations
@@ -122,10 +124,12 @@ def _grid(settings: StudySettings, C_fit: float | None) -> list[ScheduleSpec]:
 
 def run_grid(settings: StudySettings, *, task: StudyTask | None = None, progress: Any = None,
              fit: dict[str, Any] | None = None) -> StudyRuns:
-    """Train every schedule × peak lr × seed (module docstring); ``progress(n)`` is called per step."""
+    """Train every schedule × peak lr × seed (module docstring); ``progress(n)`` is called per step;
+    ``fit`` (default: :func:`fit_C` when ``settings.fit_C``) supplies the fitted C."""
     device = resolve_device(settings.device)
     task = task or load_study_task(settings.task, settings.model, batch=settings.batch, context=settings.context)
-    fit = fit if fit is not None else (fit_C(settings, device) if settings.fit_C else {"C": None, "reason": "off"})
+    if fit is None:
+        fit = fit_C(settings, device) if settings.fit_C else {"C": None, "reason": "switched off"}
     specs = _grid(settings, fit.get("C"))
     t0 = time.perf_counter()
     all_specs, all_peaks, all_seeds, parts = [], [], [], []
@@ -161,7 +165,7 @@ def run_grid(settings: StudySettings, *, task: StudyTask | None = None, progress
                     batched.alive[r] = False
                     continue
                 sc = scheds[r]
-                sc.step(v) if runs[r][0].family.startswith("adaptive") else sc.step()
+                sc.step(v) if sc.takes_loss else sc.step()
             if progress is not None:
                 progress(1)
         val = batched.evaluate(*(v.to(device) for v in task.val), chunk=16).cpu().numpy().astype(np.float64)

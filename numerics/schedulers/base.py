@@ -21,7 +21,13 @@ __all__ = ["WarmupSchedule"]
 
 
 class WarmupSchedule(LRScheduler):
-    """Base class: ``lr_t = w_t · d_t`` per param group (module docstring); subclasses set ``self._w``."""
+    """Base class: ``lr_t = w_t · d_t`` per param group (module docstring); subclasses set ``self._w``.
+
+    ``takes_loss``: whether ``step`` wants the current loss (``step(loss)``) — training loops that drive
+    any scheduler (the probe, the schedule study) read it instead of guessing from the class.
+    """
+
+    takes_loss: bool = False
 
     def __init__(self, optimizer: torch.optim.Optimizer, *, peak_lr: float | Sequence[float] | None = None,
                  decay: str | None = None, total_steps: int | None = None, decay_fraction: float = 0.2,

@@ -62,6 +62,8 @@ class LossAdaptiveWarmup(WarmupSchedule):
     :attr:`n_clamped` and warned about once: it means ``f_star`` is wrong.
     """
 
+    takes_loss = True
+
     def __init__(self, optimizer: torch.optim.Optimizer, *, C: float, f_star: float = 0.0,
                  peak_lr: float | Sequence[float] | None = None, smoothing: float = 0.9, decay: str | None = None,
                  total_steps: int | None = None, decay_fraction: float = 0.2, final_lr: float | Sequence[float] = 0.0,

@@ -29,7 +29,7 @@ import sympy as sp
 
 from warmup_theory.theory.validate import check_scalar, is_symbolic, to_sympy
 
-__all__ = ["NUM", "SYM", "backend", "checked", "as_result"]
+__all__ = ["NUM", "SYM", "acosh_1p_ratio", "backend", "checked", "as_result"]
 
 
 class _Num:
@@ -148,3 +148,25 @@ def as_result(ops: Any, value: Any) -> Any:
     if ops.symbolic:
         return value
     return float(value)
+
+
+def acosh_1p_ratio(a: float, b: float, c: float) -> float:
+    """acosh(1 + a·b/c) for a, b >= 0 < c, accurate for tiny q = a·b/c (asinh form, no 0/0) and for q
+    beyond the float range (log 2q + ½·log1p(2/q) from logs: a·b may overflow).
+
+    >>> acosh_1p_ratio(1.0, 1.0, 1.0) == math.acosh(2.0)
+    True
+    >>> round(acosh_1p_ratio(1.0, 1e300, 1e-300), 3)  # q = 1e600
+    1382.244
+    """
+    if a == 0 or b == 0:
+        return 0.0
+    log_q = math.log(a) + math.log(b) - math.log(c)
+    if log_q < -60.0:  # q may underflow: acosh(1 + q) = sqrt(2q)·(1 − q/12 + …)
+        return math.sqrt(2.0) * math.exp(0.5 * log_q)
+    if log_q > 230.0:  # q(2 + q) would overflow
+        return math.log(2.0) + log_q + 0.5 * math.log1p(2.0 * math.exp(-log_q))
+    q = a * b / c
+    if not 0.0 < q < math.inf:  # a·b over- or underflowed, q itself did not
+        q = math.exp(log_q)
+    return math.asinh(math.sqrt(q * (2.0 + q)))

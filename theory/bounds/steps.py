@@ -43,7 +43,7 @@ from typing import Any
 
 import sympy as sp
 
-from warmup_theory.theory.bounds.common import NONNEG, POS, backend, checked
+from warmup_theory.theory.bounds.common import NONNEG, POS, acosh_1p_ratio, backend, checked
 from warmup_theory.theory.validate import check_scalar
 
 __all__ = [
@@ -181,17 +181,12 @@ def cosh_instability_step(H0: Any, H1: Any, gap0: Any) -> Any:
     ops, (H0, H1, gap0) = backend(H0, H1, gap0)
     y = 1 + H1 * gap0 / H0
     if not ops.symbolic:
-        # x = acosh(1 + q) = asinh(sinh x), sinh x = sqrt(q(2 + q)): accurate for tiny q (no 0/0)
-        log_q = math.log(H1) + math.log(gap0) - math.log(H0) if H1 * gap0 > 0 else -math.inf
-        if log_q > 230.0:  # q(2 + q) would overflow: asinh(sh) = log(2·sh) + O(sh⁻²), sh = q·sqrt(1 + 2/q)
-            inv_q = math.exp(-log_q)
-            log_sh = log_q + 0.5 * math.log1p(2.0 * inv_q)
-            return 2.0 * (math.log(2.0) + log_sh) * math.exp(-log_sh) / H0
-        q = H1 * gap0 / H0
-        if not 0.0 < q < math.inf and log_q > -math.inf:  # H1·gap0 over- or underflowed, q itself did not
-            q = math.exp(log_q)
-        sh = math.sqrt(q * (2.0 + q))
-        return 2.0 / H0 if sh == 0.0 else 2.0 * math.asinh(sh) / (H0 * sh)
+        x = acosh_1p_ratio(H1, gap0, H0)  # accurate for tiny q and past the float range of q
+        if x == 0.0:
+            return 2.0 / H0
+        if x < 700.0:
+            return 2.0 / H0 * (x / math.sinh(x))  # not x/(H0·sinh x): that product can be subnormal
+        return 2.0 * x * math.exp(math.log(2.0) - x) / H0  # sinh x = e^x/2 to 1e-600
     return ops.where((ops.eq0(H1 * gap0), lambda: 2 / H0),
                      otherwise=lambda: 2 * ops.acosh(y) / (H0 * ops.sqrt(y * y - 1)))
 

@@ -80,14 +80,10 @@ def _settings(args: argparse.Namespace) -> Any:
             "C_grid": _floats("--C-grid", args.C_grid), "fit_C": False if args.no_fit else None,
             "device": str(resolve_device(args.device))}
     s = default_settings(args.task, args.optimizer, quick=args.quick, **over)
-    if decay == "none":
+    if decay is not None:  # "none" is a choice, not an unset flag
         import dataclasses
 
-        s = dataclasses.replace(s, decay=None)
-    elif decay is not None:
-        import dataclasses
-
-        s = dataclasses.replace(s, decay=decay)
+        s = dataclasses.replace(s, decay=None if decay == "none" else decay)
     from warmup_theory.numerics.models.lm import LM_SIZES
     from warmup_theory.numerics.models.vision import VISION_MODELS
 
