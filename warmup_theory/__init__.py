@@ -38,6 +38,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "architectures": ("warmup_theory.theory.architectures", None),
     "lemmas": ("warmup_theory.theory.lemmas", None),
     "certify": ("warmup_theory.theory.certify", "certify"),
+    "compare": ("warmup_theory.numerics.comparison", "compare"),
     "HSmooth": ("warmup_theory.theory.hsmooth", "HSmooth"),
     "hessian_spectral_norm": ("warmup_theory.numerics.curvature", "hessian_spectral_norm"),
     "model_hessian_norm": ("warmup_theory.numerics.curvature", "model_hessian_norm"),
@@ -57,6 +58,7 @@ __all__ = [
     "bounds",
     "certify",
     "closure",
+    "compare",
     "fit_h0_h1",
     "hessian_spectral_norm",
     "lemmas",
@@ -71,6 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     import warmup_theory.numerics as numerics
     import warmup_theory.proofs_checks as proofs_checks
     import warmup_theory.theory as theory
+    from warmup_theory.numerics.comparison import compare
     from warmup_theory.numerics.curvature import (
         CurvatureTracker,
         SpectralNormResult,
