@@ -28,6 +28,11 @@ from warmup_theory.theory.bounds.pl import (
     pl_fixed_recursion_iterations,
     pl_lower_bound_witness,
 )
+from warmup_theory.theory.bounds.sgd import (
+    sgd_aiming_adaptive_iterations,
+    sgd_pl_adaptive_iterations,
+    sgd_pl_fixed_iterations,
+)
 from warmup_theory.theory.bounds.steps import (
     BEST_ADAPTIVE_FAMILY,
     PAPER_ADAPTIVE_FAMILY,
@@ -53,4 +58,5 @@ __all__ = [
     "pl_fixed_iterations",
     "pl_fixed_lower_iterations", "pl_fixed_recursion_iterations", "pl_fixed_step", "pl_fixed_step_upper",
     "pl_lower_bound_witness",
+    "sgd_aiming_adaptive_iterations", "sgd_pl_adaptive_iterations", "sgd_pl_fixed_iterations",
 ]

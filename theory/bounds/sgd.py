@@ -1,0 +1,222 @@
+"""Iteration bounds for SGD with the warm-up step under interpolation — the **toolkit's own** theorems
+(the paper's stochastic extension is known only by name, NOTES §5: statement, noise model and rate unknown).
+
+Setting and notation: :mod:`warmup_theory.theory.bounds.sgd_common` (f = mean of n (H0,H1)-smooth f_i sharing
+the minimisers X* and the minimum f*, per-sample θ-aiming towards X*, batches of size B uniform with or
+without replacement, independent across iterations).  SGD: w_{k+1} = w_k − η_k·∇f_{S_k}(w_k) with
+
+    adaptive (the warm-up step from the mini-batch loss):  η_k = 1/(a·H0 + b·H1·(f_{S_k}(w_k) − f*)),
+    fixed:                                                  η_k = η.
+
+Admissible (a, b): a, b > 0 with v = max(2/a, 1/b) < 2θ (θ = 1: a > 1, b > 1/2); Eq. (1) is (10, 20), v = 1/5.
+c = 2θ − v.  M = n/B (without replacement) or n (with).  X_k = dist(w_k, X*)², X0 its start value.
+
+**Pathwise step** (claim "Lemma SGD distance step"): given S_k the step is deterministic and
+X_{k+1} <= X_k − c·η_k·Δ_{S_k}(w_k): the distance never increases, on every sample path.
+**Correlation** (claim "Lemma SGD expected decrement"): η_k and ∇f_{S_k} both depend on S_k; no independence
+is used — pointwise Δ_S <= M·Δ and x ↦ 1/(aH0 + bH1x) decreasing give η_SΔ_S >= Δ_S/(aH0 + bH1MΔ), and then
+E[Δ_S | w_k] = Δ: E[η_kΔ_{S_k} | w_k] >= Δ_k/(aH0 + bH1·M·Δ_k).
+
+* :func:`sgd_aiming_adaptive_iterations` (claim "Thm SGD aiming"): τ_ε = first k with f(w_k) − f* <= ε has
+  E[τ_ε] <= K_E = X0·(a·H0/ε + b·H1·M)/c (optional stopping on X_k + c·Σ_{j<k} η_jΔ_{S_j}), and
+  P[τ_ε > K] <= K_E/K (Markov).  B = n (M = 1) is the deterministic Thm 4.2 count.
+* :func:`sgd_pl_adaptive_iterations` (claim "Thm SGD PL"; f μ-PL too, hence X <= 2Δ/μ by PL ⇒ QG): τ = first
+  k with X_k <= x_ε (:func:`~warmup_theory.theory.bounds.sgd_common.distance_for_gap`); then f(w_k) − f* <= ε
+  for **every** k >= τ, and E[τ] <= K_E = (2aH0/(cμ))·(1 + log(X0/x_ε)) + b·H1·M·X0/c (a concave Lyapunov
+  function G with G' = 1/Ψ, Ψ(x) = c·(μx/2)/(aH0 + bH1Mμx/2)); P[τ > K] <= K_E/K.  H1 enters additively.
+* :func:`sgd_pl_fixed_iterations` (claim "Thm SGD PL fixed"): a fixed η < 2θ/G, G = 2H0 + H1·h(X0) (h =
+  :func:`~warmup_theory.theory.bounds.sgd_common.gap_from_distance`, which bounds every Δ_S on the path):
+  E[X_k] <= ρ^k·X0, ρ = 1 − η(2θ − ηG)μ/2, so P[τ > k] <= ρ^k·X0/x_ε, E[τ] <= k0 + 1/(1 − ρ),
+  k0 = ceil(log(X0/x_ε)/(−log ρ)); default η = θ/G.  G grows like e^{√(H1·X0)}: multiplicative in H1.
+
+Each calculator returns ceil of the expected-time bound (``delta=None``), or with ``delta`` ∈ (0, 1) a K
+with P[τ > K] <= δ.  0 when the start already satisfies the target.  Without interpolation none of this
+holds: :mod:`warmup_theory.theory.stochastic_witness`.
+
+>>> sgd_aiming_adaptive_iterations(1.0, 1.0, 1.0, 1.0, 1e-2, batch=1, n=4)
+600.0
+>>> sgd_pl_adaptive_iterations(1.0, 1.0, 0.5, 1.0, 1e-3, batch=2, n=8, delta=0.1)
+3690.0
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from warmup_theory.theory.bounds.common import NONNEG, POS, backend, checked
+from warmup_theory.theory.bounds.sgd_common import (
+    check_delta,
+    distance_for_gap,
+    gap_from_distance,
+    sgd_sample_ratio,
+)
+from warmup_theory.theory.bounds.steps import _check_H
+
+__all__ = ["sgd_aiming_adaptive_iterations", "sgd_pl_adaptive_iterations", "sgd_pl_fixed_iterations",
+           "sgd_fixed_step"]
+
+
+def _c(ops: Any, theta: Any, a: Any, b: Any) -> Any:
+    """c = 2θ − max(2/a, 1/b) > 0 on back-end ``ops`` (exact when symbolic), or ValueError naming theta, (a, b)."""
+    checked(a=(a, POS), b=(b, POS))
+    v = ops.max(2 / a, 1 / b)
+    c = 2 * theta - v
+    if not ops.symbolic and c <= 0:
+        raise ValueError(f"theta must be > max(2/a, 1/b)/2 = {v / 2!r} for (a, b) = ({a!r}, {b!r}) "
+                         f"(the admissible region is max(2/a, 1/b) < 2*theta), got theta={theta!r}")
+    return c
+
+
+def _finish(ops: Any, K: Any, delta: Any, done: Any) -> Any:
+    """ceil(K) or ceil(K/δ), 0 where ``done`` (the start already meets the target)."""
+    val = K if delta is None else K / (sp.sympify(delta) if ops.symbolic else float(delta))
+    out = ops.where((done, lambda: 0), otherwise=lambda: ops.ceil(val))
+    return out if ops.symbolic else float(out)
+
+
+def _common(H0: Any, H1: Any, eps: Any, batch: Any, n: Any, replacement: Any, delta: Any) -> float:
+    _check_H(H0, H1)
+    checked(H0=(H0, POS), eps=(eps, POS))
+    check_delta(delta)
+    return sgd_sample_ratio(batch, n, replacement)
+
+
+def sgd_aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps: Any, *, batch: int, n: int,
+                                   delta: Any = None, a: Any = 10, b: Any = 20, replacement: bool = False,
+                                   gap0: Any = None) -> Any:
+    """SGD with η_k = 1/(aH0 + bH1(f_{S_k}(w_k) − f*)), per-sample θ-aiming, interpolation (module docstring).
+
+    K_E = dist0²·(a·H0/eps + b·H1·M)/(2θ − max(2/a, 1/b)) bounds E[τ_ε], τ_ε the first k with
+    f(w_k) − f* <= eps; ``delta``: ceil(K_E/δ), with P[τ_ε > K] <= δ.  ``gap0 <= eps`` gives 0.
+
+    >>> sgd_aiming_adaptive_iterations(1.0, 1.0, 1.0, 1.0, 1e-2, batch=4, n=4)   # = Thm 4.2's 567 (M = 1)
+    567.0
+    >>> import sympy as sp
+    >>> h0, h1, d, e, M = sp.symbols("H0 H1 d epsilon M", positive=True)
+    >>> sgd_aiming_adaptive_iterations(h0, h1, 1, d, e, batch=1, n=3)
+    ceiling(5*d**2*(10*H0/epsilon + 60*H1)/9)
+    """
+    M = _common(H0, H1, eps, batch, n, replacement, delta)
+    batch_n = (batch, n)
+    checked(theta=(theta, POS), dist0=(dist0, NONNEG))
+    if gap0 is not None:
+        checked(gap0=(gap0, NONNEG))
+    ops, (H0, H1, dist0, eps, a, b, theta) = backend(H0, H1, dist0, eps, a, b, theta)
+    c = _c(ops, theta, a, b)
+    M = sp.Rational(batch_n[1], batch_n[0]) if ops.symbolic and not replacement else M
+    K = dist0 * dist0 * (a * H0 / eps + b * H1 * M) / c
+    done = False if gap0 is None else (sp.sympify(gap0) if ops.symbolic else float(gap0)) <= eps
+    return _finish(ops, K, delta, done)
+
+
+def _x0(mu: Any, gap0: Any, dist0: Any) -> Any:
+    """X0 = dist0² when given, else 2·gap0/μ (PL ⇒ quadratic growth)."""
+    if dist0 is not None:
+        checked(dist0=(dist0, NONNEG))
+        ops, (d,) = backend(dist0)
+        return d * d
+    ops, (mu, gap0) = backend(mu, gap0)
+    return 2 * gap0 / mu
+
+
+def sgd_pl_adaptive_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *, batch: int, n: int,
+                               delta: Any = None, theta: Any = 1, a: Any = 10, b: Any = 20,
+                               replacement: bool = False, dist0: Any = None) -> Any:
+    """SGD with the warm-up step from the mini-batch loss, f μ-PL, per-sample θ-aiming, interpolation.
+
+    K_E = (2aH0/(cμ))·(1 + log(X0/x_ε)) + b·H1·M·X0/c bounds E[τ], τ = first k with dist(w_k, X*)² <= x_ε,
+    after which f(w_k) − f* <= eps for every k; X0 = dist0² (default 2·gap0/μ), c = 2θ − max(2/a, 1/b).
+    ``delta``: ceil(K_E/δ) with P[some k >= K has f(w_k) − f* > eps] <= δ.  0 when X0 <= x_ε.
+
+    >>> sgd_pl_adaptive_iterations(1.0, 1.0, 0.5, 1.0, 1e-3, batch=2, n=8)
+    369.0
+    >>> sgd_pl_adaptive_iterations(1.0, 1.0, 0.5, 1.0, 1e-3, batch=2, n=8, delta=1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: delta must be in (0, 1), got 1.5
+    """
+    M = _common(H0, H1, eps, batch, n, replacement, delta)
+    batch_n = (batch, n)
+    checked(mu=(mu, POS), gap0=(gap0, NONNEG), theta=(theta, POS))
+    X0 = _x0(mu, gap0, dist0)
+    xe = distance_for_gap(H0, H1, eps)
+    ops, (H0, H1, mu, a, b, theta, X0, xe) = backend(H0, H1, mu, a, b, theta, X0, xe)
+    c = _c(ops, theta, a, b)
+    M = sp.Rational(batch_n[1], batch_n[0]) if ops.symbolic and not replacement else M
+    K = 2 * a * H0 / (c * mu) * (1 + ops.log(ops.max(X0, xe) / xe)) + b * H1 * M * X0 / c
+    return _finish(ops, K, delta, X0 <= xe)
+
+
+def _fixed_G(H0: Any, H1: Any, X0: Any) -> Any:
+    """G = 2H0 + H1·h(X0) (mpmath on the numeric path: h(X0) may pass the float range)."""
+    ops, (H0v, H1v, X0v) = backend(H0, H1, X0)
+    if ops.symbolic:
+        return 2 * H0v + H1v * gap_from_distance(H0v, H1v, X0v)
+    if H1v == 0:
+        return mpmath.mpf(2 * H0v)
+    with mpmath.workdps(40):
+        h = 2 * mpmath.mpf(H0v) / mpmath.mpf(H1v) * mpmath.sinh(mpmath.sqrt(mpmath.mpf(H1v) * X0v) / 2) ** 2
+        return 2 * mpmath.mpf(H0v) + mpmath.mpf(H1v) * h
+
+
+def sgd_fixed_step(H0: Any, H1: Any, theta: Any, X0: Any) -> Any:
+    """Default fixed SGD step θ/G, G = 2H0 + H1·h(X0) (the η maximising η(2θ − ηG)); every η < 2θ/G is covered.
+
+    >>> sgd_fixed_step(1.0, 0.0, 1.0, 4.0)
+    0.5
+    """
+    _check_H(H0, H1)
+    checked(theta=(theta, POS), X0=(X0, NONNEG))
+    ops, (th,) = backend(theta)
+    G = _fixed_G(H0, H1, X0)
+    return th / G if ops.symbolic or backend(H0, H1, X0)[0].symbolic else float(th / G)
+
+
+def sgd_pl_fixed_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *, batch: int, n: int,
+                            delta: Any = None, theta: Any = 1, eta: Any = None, replacement: bool = False,
+                            dist0: Any = None) -> Any:
+    """Fixed-step SGD, f μ-PL, per-sample θ-aiming, interpolation: E[τ] <= k0 + 1/(1 − ρ) (module docstring).
+
+    ρ = 1 − η(2θ − ηG)μ/2, G = 2H0 + H1·h(X0), 0 < η < 2θ/G (default θ/G), k0 = ceil(log(X0/x_ε)/(−log ρ));
+    ``delta``: ceil(log(X0/(x_ε·δ))/(−log ρ)).  τ as in :func:`sgd_pl_adaptive_iterations`.  The bound does not
+    depend on the batch (η is deterministic; Δ_S <= h(X) on every path); batch and n are validated only.
+
+    >>> sgd_pl_fixed_iterations(1.0, 0.0, 0.5, 1.0, 1e-3, batch=2, n=8)
+    65.0
+    """
+    _common(H0, H1, eps, batch, n, replacement, delta)
+    checked(mu=(mu, POS), gap0=(gap0, NONNEG), theta=(theta, POS))
+    X0 = _x0(mu, gap0, dist0)
+    xe = distance_for_gap(H0, H1, eps)
+    G = _fixed_G(H0, H1, X0)
+    ops, (H0v, H1v, muv, th, X0v, xev) = backend(H0, H1, mu, theta, X0, xe)
+    if ops.symbolic:
+        e = th / G if eta is None else sp.sympify(eta)
+        rho = 1 - e * (2 * th - e * G) * muv / 2
+        lg = ops.log(X0v / xev) if delta is None else ops.log(X0v / (xev * sp.sympify(delta)))
+        K = ops.ceil(lg / (-ops.log(rho))) + (1 / (1 - rho) if delta is None else 0)
+        return ops.where((X0v <= xev, lambda: 0), otherwise=lambda: K)
+    if eta is None:
+        e = th / G
+    else:
+        checked(eta=(eta, POS))
+        if float(eta) >= float(2 * th / G):
+            raise ValueError(f"eta must be in (0, 2*theta/G) = (0, {float(2 * th / G)!r}), G = 2*H0 + H1*h(X0), "
+                             f"got {eta!r}")
+        e = mpmath.mpf(float(eta))
+    if X0v <= xev:
+        return 0.0
+    with mpmath.workdps(40):
+        x = e * (2 * th - e * G) * muv / 2  # 1 − ρ
+        if x >= 1:
+            return 1.0
+        rate = -mpmath.log1p(-x)  # −log ρ
+        if delta is None:
+            k = mpmath.ceil(mpmath.ceil(mpmath.log(mpmath.mpf(X0v) / mpmath.mpf(xev)) / rate) + 1 / x)
+        else:
+            k = mpmath.ceil(mpmath.log(mpmath.mpf(X0v) / (mpmath.mpf(xev) * mpmath.mpf(delta))) / rate)
+        return float(k) if k < mpmath.mpf("1e308") else math.inf
