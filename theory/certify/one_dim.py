@@ -49,6 +49,7 @@ from warmup_theory.theory.certify.results import (
     bisect_min_h1,
     rational,
 )
+from warmup_theory.theory.certify.stable import is_stable, normalise, stable_diff
 
 __all__ = ["build_1d"]
 
@@ -74,10 +75,21 @@ class Engine1D(BranchAndBound1D):
             self.f2s = f2s = self.f2  # keep the smaller form (interval cost, limits)
         self.fs = f
         self._h = sp.Symbol("_h_certify", nonnegative=True)
-        self.iv_f = civ.compile_iv(f, (w,))
-        self.iv_f1 = civ.compile_iv(self.f1, (w,))
-        self.iv_f2 = civ.compile_iv(self.f2, (w,))
-        self.iv_f3 = civ.compile_iv(self.f3, (w,))
+        # interval work uses the stable normal form (theory.certify.stable) where one applies
+        sf = normalise(f, w)
+        self.stable = is_stable(sf)
+        if self.stable:
+            self.bf, sf1 = sf, stable_diff(sf, w)
+            self.bf2 = stable_diff(sf1, w)
+            sf3 = stable_diff(self.bf2, w)
+            if self.sign == 0 and self.bf2.is_nonnegative:
+                self.sign, self.g = 1, self.f2
+        else:
+            self.bf, sf1, self.bf2, sf3 = f, self.f1, self.f2, self.f3
+        self.iv_f = civ.compile_iv(self.bf, (w,))
+        self.iv_f1 = civ.compile_iv(sf1, (w,))
+        self.iv_f2 = civ.compile_iv(self.bf2, (w,))
+        self.iv_f3 = civ.compile_iv(sf3, (w,))
         self.fstar: sp.Expr | None = None
         self.fbr = (-math.inf, math.inf)
         self.fstar_method = UNCERT
@@ -117,7 +129,7 @@ class Engine1D(BranchAndBound1D):
             self.fstar_method = EXACT
             return
         # numeric: sup(-f) by branch and bound
-        fns = [civ.compile_iv(-e, (w,)) for e in _forms(f, w)]
+        fns = [civ.compile_iv(-e, (w,)) for e in _forms(self.bf, w)]
         fns.append(civ.mean_value_form(civ.compile_iv(-f, (w,)), lambda x: -self.iv_f1(x)))
         res = civ.maximize_1d(fns, tol=1e-12, max_boxes=4000)
         self.fbr = (-res.upper, -res.lower)

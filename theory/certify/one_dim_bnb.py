@@ -21,6 +21,9 @@ class BranchAndBound1D:
     f: sp.Expr
     f2: sp.Expr
     f2s: sp.Expr
+    bf: sp.Expr
+    bf2: sp.Expr
+    stable: bool
     sign: int
     fstar: sp.Expr | None
     fstar_method: str
@@ -44,8 +47,8 @@ class BranchAndBound1D:
         w, h = self.w, self._h
         out = []
         for s in ((1,) if self.sign == 1 else (-1,) if self.sign == -1 else (1, -1)):
-            forms = _forms(s * self.f2 - h * self.f, w)
-            if self.f2s != self.f2:
+            forms = _forms(s * self.bf2 - h * self.bf, w)
+            if self.f2s != self.f2 and not self.stable:
                 forms += _forms(s * self.f2s - h * self.f, w)
             fns = []
             for e in dict.fromkeys(forms):
