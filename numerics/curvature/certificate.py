@@ -55,7 +55,7 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
-__all__ = ["start_vector", "lanczos_upper_bound", "power_upper_bound", "WARM_NOISE"]
+__all__ = ["start_vector", "lanczos_upper_bound", "certifies_below", "power_upper_bound", "WARM_NOISE"]
 
 #: Relative size of the Gaussian perturbation added to a warm start: eps = WARM_NOISE / sqrt(n),
 #: so the random part has norm ~ WARM_NOISE. It makes the probabilistic certificate valid for any
@@ -89,36 +89,104 @@ def start_vector(n: int, v0: torch.Tensor | None, generator: torch.Generator | N
     return vu / norm, math.log(eps * _SQRT_HALF_PI / norm)
 
 
-def _log_abs_cheb(k: int, x: np.ndarray) -> np.ndarray:
-    """log |T_k(x)|, stable for large |x|."""
-    x = np.asarray(x, dtype=np.float64)
+def _log_abs_cheb(k: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """log |T_k(x)| elementwise (k broadcasts against x), stable for large |x|."""
     ax = np.abs(x)
-    out: np.ndarray = np.empty_like(ax)
-    inside = ax <= 1.0
-    with np.errstate(divide="ignore"):
-        out[inside] = np.log(np.abs(np.cos(k * np.arccos(np.clip(x[inside], -1.0, 1.0)))))
-    phi = np.arccosh(ax[~inside])
-    out[~inside] = k * phi + np.log1p(np.exp(-2.0 * k * phi)) - math.log(2.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        inside = np.log(np.abs(np.cos(k * np.arccos(np.clip(x, -1.0, 1.0)))))
+        phi = np.arccosh(np.maximum(ax, 1.0))
+        outside = k * phi + np.log1p(np.exp(-2.0 * k * phi)) - math.log(2.0)
+    out: np.ndarray = np.where(ax <= 1.0, inside, outside)
     return out
 
 
-def _log_p(lam: np.ndarray, killed: np.ndarray, k: int, lo: float, hi: float) -> np.ndarray:
-    """log P(lam), P(lam) = prod_{t in killed} (lam - t)^2 * T_k((2 lam - lo - hi) / (hi - lo))^2."""
-    lam = np.asarray(lam, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        kill: np.ndarray = 2.0 * np.log(np.abs(lam[..., None] - killed)).sum(-1)
-    return kill + 2.0 * _log_abs_cheb(k, (2.0 * lam - lo - hi) / (hi - lo))
-
-
-def _logsumexp(x: np.ndarray) -> float:
-    mx = np.max(x)
-    if not np.isfinite(mx):
-        return float(mx)
-    return float(mx + np.log(np.sum(np.exp(x - mx))))
+def _log_p(lam: np.ndarray, killed: np.ndarray, k: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """log P(lam) for C candidates at once: ``lam`` (C, L), ``killed`` (C, K) (NaN = no root),
+    ``k``, ``lo``, ``hi`` (C,); P(lam) = prod_{t in killed} (lam - t)^2 * T_k((2 lam - lo - hi) / (hi - lo))^2."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(np.abs(lam[:, :, None] - killed[:, None, :]))
+    kill: np.ndarray = 2.0 * np.where(np.isnan(killed)[:, None, :], 0.0, logs).sum(-1)
+    x = (2.0 * lam - (lo + hi)[:, None]) / (hi - lo)[:, None]
+    return kill + 2.0 * _log_abs_cheb(k[:, None], x)
 
 
 #: Offsets U - U0 tried first (relative to U0), then refined by bisection in log scale.
 _GRID = np.logspace(-15, 3, 37)
+
+
+class _Candidates:
+    """The candidate polynomials of :func:`lanczos_upper_bound` for one Lanczos run, as arrays."""
+
+    def __init__(self, theta: ArrayLike, weights: ArrayLike, *, log_c: float, allowance: float,
+                 max_top: int, max_bottom: int) -> None:
+        th = np.asarray(theta, dtype=np.float64)
+        w = np.asarray(weights, dtype=np.float64)
+        m = th.size
+        order = np.argsort(th, kind="stable")  # ascending
+        theta_s, w_s = th[order], w[order]
+        with np.errstate(divide="ignore"):
+            logw = np.log(w_s)
+        scale = float(np.max(np.abs(theta_s))) if m else 0.0
+        self.tiny = tiny = max(allowance, 1e-300, 1e-12 * scale)
+        self.log_c = log_c
+        s_grid, r_grid = np.meshgrid(np.arange(max_top + 1), np.arange(max_bottom + 1), indexing="ij")
+        s_all, r_all = s_grid.ravel(), r_grid.ravel()
+        keep = (m - 1 - s_all - r_all >= 1) & (s_all + r_all < m)
+        sv, rv = s_all[keep], r_all[keep]
+        self.size = c = int(sv.size)
+        # deflated roots: columns < max_bottom hold the r smallest, the others the s largest (NaN: none)
+        cols = np.arange(max(max_top + max_bottom, 1))[None, :]
+        low = (cols < max_bottom) & (cols < rv[:, None])
+        high = (cols >= max_bottom) & (cols - max_bottom < sv[:, None])
+        idx = np.where(low, cols, m - 1 - (cols - max_bottom))
+        self.killed = np.where(low | high, theta_s[np.clip(idx, 0, max(m - 1, 0))] if m else np.nan, np.nan)
+        self.k = (m - 1 - sv - rv).astype(np.float64)
+        if c:
+            a, b = theta_s[rv], theta_s[m - 1 - sv]
+            narrow = b - a < tiny
+            self.lo, self.hi = np.where(narrow, a - tiny, a), np.where(narrow, b + tiny, b)
+            with np.errstate(invalid="ignore"):
+                kmax = np.where(np.isnan(self.killed), 0.0, np.abs(self.killed)).max(axis=1)
+            self.u0 = np.maximum(np.maximum(np.abs(self.lo), np.abs(self.hi)), kmax)
+        if not c:
+            self.log_g = np.empty(0)
+            return
+        nodes = np.concatenate([theta_s - allowance, theta_s, theta_s + allowance])
+        logp = _log_p(np.broadcast_to(nodes, (c, 3 * m)), self.killed, self.k, self.lo, self.hi)
+        terms = logw[None, :] + logp.reshape(c, 3, m).max(axis=1)
+        mx = terms.max(axis=1)
+        with np.errstate(invalid="ignore", over="ignore"):
+            self.log_g = np.where(np.isfinite(mx), mx + np.log(np.exp(terms - mx[:, None]).sum(axis=1)), mx)
+
+    def gap(self, u: np.ndarray, sel: np.ndarray) -> np.ndarray:
+        """2 log c + log min(P(U), P(-U)) - log sum_j w_j P(theta_j) at U = u (rows: candidates sel);
+        > 0 means the lemma certifies ||H|| < U (for U >= U0 of the row)."""
+        args = (self.killed[sel], self.k[sel], self.lo[sel], self.hi[sel])
+        out: np.ndarray = 2.0 * self.log_c + np.minimum(_log_p(u, *args), _log_p(-u, *args)) \
+            - self.log_g[sel][:, None]
+        return out
+
+
+def certifies_below(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allowance: float, bound: float,
+                    max_top: int = 6, max_bottom: int = 2) -> bool:
+    """True when some candidate of :func:`lanczos_upper_bound` certifies ||H|| <= ``bound``, i.e.
+    ``lanczos_upper_bound(...) <= bound`` up to its bisection resolution, at the cost of one
+    evaluation per candidate (no search): for U >= U0 the gap is increasing in U, so it suffices
+    to test U = bound - allowance on the candidates with U0 <= U.
+
+    >>> import math, numpy as np
+    >>> theta = np.r_[np.linspace(-0.5, 0.5, 19), 2.0]
+    >>> kw = dict(log_c=math.log(1e-4), allowance=1e-14)
+    >>> w = np.full(20, 0.05)
+    >>> certifies_below(theta, w, bound=2.0 + 1e-9, **kw), certifies_below(theta, w, bound=2.0, **kw)
+    (True, False)
+    """
+    cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom)
+    u = bound - allowance
+    sel = np.nonzero(cand.u0 < u)[0] if cand.size else np.empty(0, dtype=int)
+    if not sel.size:
+        return False
+    return bool((cand.gap(np.full((sel.size, 1), u), sel) > 0).any())
 
 
 def lanczos_upper_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float,
@@ -134,53 +202,34 @@ def lanczos_upper_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float,
     ``log_c``: log of the overlap bound c; ``allowance``: rounding allowance e on the Ritz values
     (P is evaluated at theta_j - e, theta_j, theta_j + e and the largest value used; e is added
     to the result). Returns ``inf`` when no candidate certifies anything (e.g. m = 1).
+
+    All candidates are evaluated together (one array call per grid or bisection step, not one
+    per candidate and point): the cost is O(C m) numpy work for C <= 21 candidates.
     """
-    th = np.asarray(theta, dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
-    m = th.size
-    order = np.argsort(th, kind="stable")  # ascending
-    theta_s, w_s = th[order], w[order]
-    with np.errstate(divide="ignore"):
-        logw = np.log(w_s)
-    nodes = np.stack([theta_s - allowance, theta_s, theta_s + allowance])
-    scale = float(np.max(np.abs(theta_s))) if m else 0.0
-    tiny = max(allowance, 1e-300, 1e-12 * scale)
+    cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom)
+    if not cand.size:
+        return math.inf
+    u0 = cand.u0
+    base = np.maximum(u0, cand.tiny)
+    ok = cand.gap(u0[:, None] + base[:, None] * _GRID[None, :], np.arange(cand.size)) > 0
+    found = ok.any(axis=1)
+    if not found.any():
+        return math.inf
+    first = np.argmax(ok, axis=1)
     best = math.inf
-    for s in range(max_top + 1):
-        for r in range(max_bottom + 1):
-            k = m - 1 - s - r
-            if k < 1 or s + r >= m:
-                continue
-            killed = np.concatenate([theta_s[:r], theta_s[m - s:]])
-            rest = theta_s[r:m - s]
-            lo, hi = float(rest[0]), float(rest[-1])
-            if hi - lo < tiny:
-                lo, hi = lo - tiny, hi + tiny
-            u0 = max(abs(lo), abs(hi), float(np.abs(killed).max()) if killed.size else 0.0)
-            log_g = _logsumexp(logw + _log_p(nodes, killed, k, lo, hi).max(axis=0))
-
-            def gap(u: np.ndarray, killed: np.ndarray = killed, k: int = k, lo: float = lo, hi: float = hi,
-                    log_g: float = log_g) -> np.ndarray:
-                out: np.ndarray = 2.0 * log_c + np.minimum(_log_p(u, killed, k, lo, hi),
-                                                           _log_p(-u, killed, k, lo, hi)) - log_g
-                return out
-
-            offsets = max(u0, tiny) * _GRID
-            ok = gap(u0 + offsets) > 0
-            if not ok.any():
-                continue
-            i = int(np.argmax(ok))
-            if i == 0:
-                best = min(best, u0 + offsets[0])
-                continue
-            a, b = math.log(offsets[i - 1]), math.log(offsets[i])
-            for _ in range(12):  # offset to ~0.1 % (the offset is what the bracket width is made of)
-                mid = 0.5 * (a + b)
-                if gap(np.array([u0 + math.exp(mid)]))[0] > 0:
-                    b = mid
-                else:
-                    a = mid
-            best = min(best, u0 + math.exp(b))
+    at_start = found & (first == 0)
+    if at_start.any():
+        best = float((u0 + base * _GRID[0])[at_start].min())
+    sel = np.nonzero(found & (first > 0))[0]
+    if sel.size:
+        a = np.log(base[sel] * _GRID[first[sel] - 1])
+        b = np.log(base[sel] * _GRID[first[sel]])
+        for _ in range(12):  # offset to ~0.1 % (the offset is what the bracket width is made of)
+            mid = 0.5 * (a + b)
+            good = cand.gap((u0[sel] + np.exp(mid))[:, None], sel)[:, 0] > 0
+            b = np.where(good, mid, b)
+            a = np.where(good, a, mid)
+        best = min(best, float((u0[sel] + np.exp(b)).min()))
     return best + allowance if math.isfinite(best) else math.inf
 
 

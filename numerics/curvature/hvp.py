@@ -172,6 +172,11 @@ class FlatProblem:
 
     def loss(self, w: torch.Tensor | None = None) -> float:
         """f(w) (default: the problem's point), checked scalar, real and finite."""
+        return self._local_loss(w)
+
+    def _local_loss(self, w: torch.Tensor | None = None) -> float:
+        """The sum over this process's terms (``loss`` in one process; a shard's part under
+        :class:`~warmup_theory.numerics.curvature.distributed.ShardedProblem`)."""
         w = self.w if w is None else w
         with torch.no_grad():
             return sum(c * check_loss_value(f(w), self.name) for c, f in self.terms)
@@ -182,7 +187,7 @@ class FlatProblem:
         second evaluation agrees to 1e-4 relative (dropout or a model left in training mode make every HVP a
         different random matrix). The second evaluation is the one with gradients on, so this costs one
         forward pass more than :meth:`loss`. Raises ``ValueError`` saying which check failed."""
-        f0 = self.loss()
+        f0 = self._local_loss()
         f1 = 0.0
         for c, f in self.terms:
             with torch.enable_grad():

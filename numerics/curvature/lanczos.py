@@ -15,7 +15,12 @@ power of two, exact) and the results are multiplied back; norms are scale-safe
 bracket (relative) as one of size 1. A breakdown (beta = 0) is only taken when the
 reorthogonalised vector is really (numerically) zero. ``converged`` is never True with an infinite end.
 
-Memory: the m Lanczos vectors are kept in float64 (8 m n bytes).
+Memory and cost: the basis is one preallocated (k_max, n) tensor on the problem's device,
+k_max = min(max_hvps - 1, n), float64 by default (k_max n 8 bytes; ``basis_dtype=torch.float32``
+halves it), capped by ``memory_budget`` (a clear ``ValueError`` when it cannot hold the basis).
+Each step reorthogonalises against the whole basis with blocked classical Gram-Schmidt (two
+matrix-vector products per pass, a second pass by the DGKS criterion), so a step costs one HVP
+plus O(j n) memory traffic; no Python loop over the vectors.
 
 >>> import torch
 >>> H = torch.diag(torch.tensor([3.0, 1.0, -5.0, 0.5], dtype=torch.float64))
@@ -35,10 +40,10 @@ import numpy as np
 import scipy.linalg
 import torch
 
-from warmup_theory.numerics.curvature.certificate import lanczos_upper_bound, start_vector
+from warmup_theory.numerics.curvature.certificate import certifies_below, lanczos_upper_bound, start_vector
 from warmup_theory.numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
 
-__all__ = ["lanczos_norm"]
+__all__ = ["lanczos_norm", "basis_bytes", "DGKS"]
 
 _EPS = float(np.finfo(np.float64).eps)
 _MAX = float(np.finfo(np.float64).max)
@@ -52,26 +57,76 @@ def _times_pow2(w: torch.Tensor, k: int) -> torch.Tensor:
     return (w * 2.0 ** h) * 2.0 ** (k - h)
 
 
+def basis_bytes(n: int, steps: int, dtype: torch.dtype = torch.float64) -> int:
+    """Bytes of the preallocated Krylov basis: ``steps`` rows of n entries of ``dtype``."""
+    return int(steps) * int(n) * torch.empty((), dtype=dtype).element_size()
+
+
+def _check_budget(n: int, steps: int, dtype: torch.dtype, memory_budget: int | None) -> None:
+    if memory_budget is None:
+        return
+    if isinstance(memory_budget, bool) or not isinstance(memory_budget, int) or memory_budget <= 0:
+        raise ValueError(f"memory_budget must be a positive int (bytes) or None, got {memory_budget!r}")
+    need = basis_bytes(n, steps, dtype)
+    if need > memory_budget:
+        per = basis_bytes(n, 1, dtype)
+        fits = memory_budget // per
+        raise ValueError(f"memory_budget = {memory_budget:,} bytes cannot hold the Lanczos basis: {steps} vectors "
+                         f"of n = {n:,} {str(dtype).replace('torch.', '')} entries need {need:,} bytes "
+                         f"(k_max * n * bytes); it holds {fits} vectors: pass max_hvps <= {fits + 1}"
+                         + ("" if dtype == torch.float32 else " or basis_dtype=torch.float32")
+                         + ", or raise memory_budget")
+
+
+def _project_out(w: torch.Tensor, Qj: torch.Tensor, scratch: torch.Tensor) -> None:
+    """w <- w - Qj^T (Qj w) in place: one classical Gram-Schmidt pass as two matrix-vector
+    products over the basis (Qj holds rows of the basis; ``scratch`` is the basis dtype)."""
+    if Qj.dtype == w.dtype:
+        w.addmv_(Qj.T, torch.mv(Qj, w), alpha=-1.0)
+    else:
+        scratch.copy_(w)
+        h = torch.mv(Qj, scratch)
+        w.sub_(torch.mv(Qj.T, h).to(w.dtype))
+
+
+#: DGKS criterion (Daniel, Gragg, Kaufman, Stewart 1976; the constant ARPACK's dsaitr uses): after
+#: one classical Gram-Schmidt pass the vector is kept when its norm fell by less than this factor,
+#: else a second pass is made ("twice is enough", Kahan-Parlett); so CGS2 costs two passes only
+#: when cancellation makes them necessary.
+DGKS = 0.717
+
+
 def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol: float, max_hvps: int,
                  v0: torch.Tensor | None, generator: torch.Generator | None, delta: float,
                  device: torch.device | str = "cpu", stop: str = "bracket",
-                 history: list[tuple[int, float, float]] | None = None) -> dict[str, Any]:
+                 history: list[tuple[int, float, float]] | None = None, memory_budget: int | None = None,
+                 basis_dtype: torch.dtype = torch.float64) -> dict[str, Any]:
     """Run Lanczos on ``matvec`` (symmetric, size n); returns the fields of a SpectralNormResult.
 
     ``history`` (optional list) receives (hvps, max |theta|, upper or inf) after every step.
 
     ``max_hvps`` counts every product, including the final explicit one (so at most
-    ``max_hvps - 1`` Lanczos steps).
+    ``max_hvps - 1`` Lanczos steps). The basis is one preallocated (k_max, n) tensor,
+    k_max = min(max_hvps - 1, n), of ``basis_dtype`` on ``device``: k_max * n * 8 bytes for float64
+    (4 for float32). ``memory_budget`` (bytes, optional) caps it: ``ValueError`` when the basis does
+    not fit. Reorthogonalisation: full, blocked classical Gram-Schmidt (two matrix-vector products
+    over the basis per pass), a second pass when the DGKS criterion asks for it. A float32 basis
+    halves memory and traffic; the rounding allowance of the certificate then uses u(float32).
     """
     if stop not in ("bracket", "residual"):
         raise ValueError(f"stop must be 'bracket' or 'residual', got {stop!r}")
+    if basis_dtype not in (torch.float64, torch.float32):
+        raise ValueError(f"basis_dtype must be torch.float64 or torch.float32, got {basis_dtype!r}")
     device = torch.device(device)
+    steps_max = min(max_hvps - 1, n)
+    _check_budget(n, steps_max, basis_dtype, memory_budget)
+    u_basis = _EPS if basis_dtype == torch.float64 else float(torch.finfo(torch.float32).eps)
     q, log_c_delta = start_vector(n, v0, generator, device)
     log_c = log_c_delta + math.log(delta)
-    steps_max = min(max_hvps - 1, n)
-    cap = min(steps_max + 1, 32)
-    Q = torch.empty(cap, n, dtype=torch.float64, device=device)
+    Q = torch.empty(steps_max, n, dtype=basis_dtype, device=device)
     Q[0] = q
+    scratch = torch.empty(n, dtype=basis_dtype, device=device)
+    q_prev = torch.zeros(n, dtype=torch.float64, device=device)
     alpha: list[float] = []
     beta: list[float] = []
     hvps = 0
@@ -83,26 +138,31 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     allowance = 0.0
     k = 0  # the run is on H / 2**k (scaling.operator_exponent of the first product; 0 at normal scales)
     for j in range(steps_max):
-        w = matvec(Q[j]).to(dtype=torch.float64, device=device).reshape(-1)
+        w = matvec(q).to(dtype=torch.float64, device=device).reshape(-1)
         hvps += 1
         if not bool(torch.isfinite(w).all()):
             raise ValueError("the Hessian-vector product is not finite at the given parameters")
         if j == 0:
             k = operator_exponent(safe_norm(w))
         w = _times_pow2(w, -k)
-        a = float(Q[j] @ w)
+        if w.data_ptr() == q.data_ptr():  # matvec returned its input: do not overwrite q
+            w = w.clone()
+        a = float(q @ w)
         alpha.append(a)
-        w -= a * Q[j]
+        w.add_(q, alpha=-a)
         if j > 0:
-            w -= beta[-1] * Q[j - 1]
-        for _ in range(2):  # full reorthogonalisation, twice is enough (Kahan-Parlett)
-            w -= Q[: j + 1].T @ (Q[: j + 1] @ w)
+            w.add_(q_prev, alpha=-beta[-1])
+        before = safe_norm(w)
+        _project_out(w, Q[: j + 1], scratch)
         b = safe_norm(w)  # b > 0 whenever w != 0 (no underflow to a false breakdown)
+        if b < DGKS * before:
+            _project_out(w, Q[: j + 1], scratch)
+            b = safe_norm(w)
         theta, S = scipy.linalg.eigh_tridiagonal(np.array(alpha), np.array(beta))
         scale = float(np.max(np.abs(theta)))
         # Rounding allowance on Ritz values (backward stability of Lanczos with full
-        # reorthogonalisation): 16 (j+1) u ||T||. See certificate.py.
-        allowance = 16.0 * (j + 1) * _EPS * max(scale, float(np.max(np.abs(alpha))), b)
+        # reorthogonalisation): 16 (j+1) u ||T||, u of the basis dtype. See certificate.py.
+        allowance = 16.0 * (j + 1) * u_basis * max(scale, float(np.max(np.abs(alpha))), b)
         if b <= allowance or j + 1 == n:  # invariant Krylov subspace: theta are eigenvalues
             upper, upper_at = scale + allowance, j + 1
             if j + 1 == n:
@@ -117,24 +177,34 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
                 <= 1.5 * math.sqrt(2.0 * tol) * scale + allowance:
             # Skip test (saves time only): if ||H|| <= (1 + tol) theta_top then the extreme Ritz
             # residual obeys r^2 <= (lambda_max - theta)(theta - lambda_min) <= 2 tol theta^2.
-            upper, upper_at = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance), j + 1
+            # One evaluation per candidate polynomial decides whether the target width is certified
+            # (certifies_below); the search for the smallest certified U runs only when it is, or
+            # when a history is requested.
+            target = scale * (1.0 + tol)
+            done = certifies_below(theta, S[0] ** 2, log_c=log_c, allowance=allowance, bound=target)
+            if done or history is not None:
+                upper, upper_at = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance), j + 1
+                if done:  # `target` itself is certified; the search's bisection may stop just above it
+                    upper = min(upper, target)
             if history is not None:
                 history.append((hvps, scale_back(scale, k), scale_back(upper, k)))
-            if upper - scale <= tol * scale:
+            if done:
                 break
         if history is not None and (not history or history[-1][0] != hvps):
             history.append((hvps, scale_back(scale, k), math.inf))
-        if j + 1 >= Q.shape[0]:
-            grown = torch.empty(min(2 * Q.shape[0], steps_max + 1), n, dtype=torch.float64, device=device)
-            grown[: Q.shape[0]] = Q
-            Q = grown
-        Q[j + 1] = w / b
+        if j + 1 == steps_max:
+            break
+        q_prev = q.to(torch.float64) if q.dtype != torch.float64 else q
+        q = w.div_(b)
+        Q[j + 1] = q
+        if basis_dtype != torch.float64:  # continue from the stored (rounded) vector
+            q = Q[j + 1].to(torch.float64)
     m = len(alpha)
     if upper_at != m:
         upper = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance)
     top = int(np.argmax(np.abs(theta)))
-    s = torch.as_tensor(S[:, top], dtype=torch.float64, device=device)
-    y = s @ Q[:m]
+    s = torch.as_tensor(S[:, top], dtype=basis_dtype, device=device)
+    y = (s @ Q[:m]).to(torch.float64)
     y = y / torch.linalg.vector_norm(y)
     hy = matvec(y).to(dtype=torch.float64, device=device).reshape(-1)
     hvps += 1
@@ -157,4 +227,4 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     return dict(value=lower, lower=lower, upper=upper, residual=residual, hvps=hvps,
                 converged=converged, certificate=certificate,
                 delta=0.0 if certificate == "deterministic" else delta, eigenvalue=rho, vector=y,
-                steps=m, hv=hy, scale_exp=k)
+                steps=m, hv=hy, scale_exp=k, basis_bytes=basis_bytes(n, steps_max, basis_dtype))

@@ -38,6 +38,12 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
+from warmup_theory.numerics.curvature.distributed import (
+    ShardedProblem,
+    all_reduce_sum,
+    check_same_on_all_ranks,
+    synced_generator,
+)
 from warmup_theory.numerics.curvature.hvp import GRAPH_CACHE_BYTES, FlatProblem, flatten_params
 from warmup_theory.numerics.curvature.result import SpectralNormResult
 from warmup_theory.numerics.curvature.spectral_norm import solve_problem
@@ -76,7 +82,7 @@ def _to(x: Any, device: torch.device, dtype: torch.dtype) -> Any:
 def model_problem(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], batches: Iterable[Any], *,
                   reduction: str = "mean", dtype: torch.dtype = torch.float64,
                   device: str | torch.device | None = None, hvp_mode: str = "auto",
-                  graph_cache_bytes: int = GRAPH_CACHE_BYTES) -> FlatProblem:
+                  graph_cache_bytes: int = GRAPH_CACHE_BYTES, process_group: Any = None) -> FlatProblem:
     """The full-dataset loss of ``model`` as a :class:`FlatProblem` (parameters as a dict by name).
 
     ``batches``: a re-iterable of ``(inputs, targets)`` pairs (a list or a DataLoader; a one-shot
@@ -84,6 +90,10 @@ def model_problem(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], ba
     ``model(*inputs)``. ``hvp_mode`` and ``graph_cache_bytes``: see
     :class:`~warmup_theory.numerics.curvature.hvp.FlatProblem` (default: one cached gradient graph per batch
     while they fit in 2 GiB of saved tensors, the remaining batches forward-over-reverse).
+    ``process_group`` (a ``torch.distributed`` group, e.g. ``torch.distributed.group.WORLD``): ``batches``
+    is this rank's shard and the problem is a
+    :class:`~warmup_theory.numerics.curvature.distributed.ShardedProblem` (sums all-reduced; mean over the
+    global sample count).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -115,9 +125,17 @@ def model_problem(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], ba
         if not isinstance(y, torch.Tensor) or y.ndim == 0:
             raise ValueError(f"batch {i}: targets must be a tensor with a batch dimension")
         data.append((x, y, y.shape[0]))
+    total = sum(nb for *_, nb in data)
+    if process_group is not None:  # global sample count; an empty shard raises on every rank
+        counts = all_reduce_sum(torch.tensor([float(total), 0.0 if data else 1.0], dtype=torch.float64,
+                                             device=dev), process_group)
+        if not data:
+            raise ValueError("batches is empty (on this rank)")
+        if counts[1] > 0:
+            raise ValueError("batches is empty on another rank of the process group")
+        total = int(counts[0].item())
     if not data:
         raise ValueError("batches is empty")
-    total = sum(nb for *_, nb in data)
     w, unflatten = flatten_params(params)
 
     def term(x: Any, y: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
@@ -139,15 +157,19 @@ def model_problem(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], ba
             return f
 
         problem.float64_terms = [(c, term64(x, y)) for (c, _), (x, y, _) in zip(terms, data)]
+    if process_group is not None:
+        return ShardedProblem.from_problem(problem, process_group)
     return problem
 
 
 def model_hessian_norm(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor], batches: Iterable[Any], *,
                        reduction: str = "mean", method: str = "auto", tol: float = 1e-6,
                        max_hvps: int | None = None, v0: Any = None, generator: torch.Generator | None = None,
-                       delta: float = 1e-3, stop: str = "bracket", dtype: torch.dtype = torch.float64,
+                       delta: float = 1e-3, stop: str = "auto", dtype: torch.dtype = torch.float64,
                        device: str | torch.device | None = None, hvp_mode: str = "auto",
-                       graph_cache_bytes: int = GRAPH_CACHE_BYTES) -> SpectralNormResult:
+                       graph_cache_bytes: int = GRAPH_CACHE_BYTES, memory_budget: int | None = None,
+                       basis_dtype: torch.dtype = torch.float64, threads: int | None = None,
+                       process_group: Any = None) -> SpectralNormResult:
     """||∇²f(w)||_2 of the full-dataset loss (module docstring for f, mean vs sum).
 
     Same solver options as :func:`~warmup_theory.numerics.curvature.hessian_spectral_norm`; ``dtype``
@@ -156,8 +178,22 @@ def model_hessian_norm(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor
     ``hvp_mode`` (``"auto"``, ``"forward-over-reverse"``, ``"reverse-over-reverse"``) and
     ``graph_cache_bytes``: how HVPs are computed and the memory the cached gradient graphs may
     hold (:mod:`warmup_theory.numerics.curvature.hvp`); every mode gives the exact H v up to rounding.
+    ``memory_budget``, ``basis_dtype``, ``threads``: as in ``hessian_spectral_norm``.
+
+    Data parallel: with ``process_group`` (inside an initialised ``torch.distributed`` group), call it
+    on every rank with that rank's shard as ``batches`` and the same model parameters and ``v0``;
+    HVPs and losses are all-reduced, the solver runs identically on every rank (the start's seed is
+    drawn from ``generator`` on rank 0 and broadcast), every rank returns the same result, equal to
+    the single-process run on all the data up to rounding
+    (:mod:`warmup_theory.numerics.curvature.distributed`).
     """
     problem = model_problem(model, loss, batches, reduction=reduction, dtype=dtype, device=device,
-                            hvp_mode=hvp_mode, graph_cache_bytes=graph_cache_bytes)
-    return solve_problem(problem, method=method, tol=tol, max_hvps=max_hvps, v0=v0,
-                         generator=generator, delta=delta, stop=stop)
+                            hvp_mode=hvp_mode, graph_cache_bytes=graph_cache_bytes, process_group=process_group)
+    if process_group is not None:
+        generator = synced_generator(generator, process_group)
+    out = solve_problem(problem, method=method, tol=tol, max_hvps=max_hvps, v0=v0, generator=generator,
+                        delta=delta, stop=stop, memory_budget=memory_budget, basis_dtype=basis_dtype,
+                        threads=threads)
+    if process_group is not None:
+        check_same_on_all_ranks(out.value, process_group, "spectral norm")
+    return out

@@ -48,6 +48,9 @@ class SpectralNormResult:
         dtype is not float64 (0 for float64); [lower, upper] has already been widened by it (see
         :func:`~warmup_theory.numerics.curvature.spectral_norm.solve_problem`).
     note: how ``rounding`` was obtained ("" for float64), e.g. measured against a float64 HVP.
+    stop: the Lanczos stopping rule used, ``"bracket"`` or ``"residual"`` (``""`` for other
+        methods); ``converged`` refers to it.
+    basis_bytes: memory of the preallocated Lanczos basis (k_max * n * bytes; 0 for other methods).
     eigenvector: unit vector y in the shape of ``params`` (tensor or dict), for warm starts.
     """
 
@@ -67,6 +70,8 @@ class SpectralNormResult:
     seconds: float
     rounding: float = 0.0
     note: str = ""
+    stop: str = ""
+    basis_bytes: int = 0
     eigenvector: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -81,7 +86,7 @@ class SpectralNormResult:
         return {k: getattr(self, k) for k in (
             "value", "lower", "upper", "residual", "hvps", "converged", "method",
             "certificate", "delta", "eigenvalue", "n", "dtype", "device", "seconds", "rounding",
-            "note")} | {
+            "note", "stop", "basis_bytes")} | {
             "relative_width": self.relative_width}
 
 

@@ -46,15 +46,15 @@ import torch
 
 from warmup_theory.numerics.curvature.dense import DENSE_MAX, dense_norm
 from warmup_theory.numerics.curvature.hvp import FlatProblem, flatten_params
-from warmup_theory.numerics.curvature.lanczos import _times_pow2, lanczos_norm
+from warmup_theory.numerics.curvature.lanczos import _times_pow2, basis_bytes, lanczos_norm
 from warmup_theory.numerics.curvature.power import power_norm
 from warmup_theory.numerics.curvature.result import SpectralNormResult, _vector_like
 from warmup_theory.numerics.curvature.scaling import safe_norm, scale_back
 from warmup_theory.numerics.curvature.scipy_backend import eigsh_norm
 from warmup_theory.theory.validate import check_scalar
 
-__all__ = ["hessian_spectral_norm", "solve_problem", "METHODS", "AUTO_DENSE_MAX", "DEFAULT_MAX_HVPS",
-           "TOL_FLOOR_ULPS", "APRIORI_ROUNDING_ULPS"]
+__all__ = ["hessian_spectral_norm", "solve_problem", "resolve_stop", "METHODS", "AUTO_DENSE_MAX",
+           "AUTO_BRACKET_MAX", "ONE_THREAD_MAX", "DEFAULT_MAX_HVPS", "TOL_FLOOR_ULPS", "APRIORI_ROUNDING_ULPS"]
 
 METHODS = ("auto", "dense", "lanczos", "power", "eigsh")
 
@@ -77,6 +77,41 @@ APRIORI_ROUNDING_ULPS = 64
 
 #: Default HVP budgets: Lanczos keeps every vector (8 n bytes each); power iteration does not.
 DEFAULT_MAX_HVPS = {"lanczos": 100, "eigsh": 400, "power": 1000}
+
+#: ``stop="auto"`` (the default) means ``"bracket"`` for n <= AUTO_BRACKET_MAX, else ``"residual"``.
+#: The figure it rests on (benchmarks/RESULTS.md, issue 11): with a random start the certified
+#: relative width after k products cannot beat roughly (ln(1.6 sqrt(n) / delta) / (2k))^2 unless the
+#: spectrum has a gap the deflated polynomials can use; at n = 837-2,241 (CE MLPs, an attention
+#: layer) the bracket reached 1e-6 in 15-51 HVPs, while at n = 203,530 and 1,068,810 the default
+#: 100 HVPs left widths of 1e-5 to 8e-3 (the formula gives 4.6e-3 and 5.1e-3 gap-free), i.e.
+#: ``converged=False`` for a user who asked tol = 1e-6. Above the threshold the run stops when the
+#: Ritz residual of the value is <= tol |theta| (there is an eigenvalue within that distance of it),
+#: and the certified bracket reached is still reported (field ``stop`` says which rule was used,
+#: ``converged`` refers to it).
+AUTO_BRACKET_MAX = 20_000
+
+#: For n <= ONE_THREAD_MAX the solve runs with one torch thread (restored afterwards) unless
+#: ``threads`` is given: on the 2-core benchmark machine small HVPs are too short to gain from a
+#: second thread and lose to contention (benchmarks/RESULTS.md, issue 11, 1 vs 2 threads).
+ONE_THREAD_MAX = 20_000
+
+
+def resolve_stop(stop: str, n: int) -> str:
+    """The stopping rule used for ``stop`` at n parameters ("auto": see AUTO_BRACKET_MAX)."""
+    if stop not in ("auto", "bracket", "residual"):
+        raise ValueError(f"stop must be 'auto', 'bracket' or 'residual', got {stop!r}")
+    if stop == "auto":
+        return "bracket" if n <= AUTO_BRACKET_MAX else "residual"
+    return stop
+
+
+def _thread_count(threads: Any, n: int) -> int | None:
+    """Thread count to run with (None: leave torch's setting alone)."""
+    if threads is None:
+        return 1 if n <= ONE_THREAD_MAX else None
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or threads < 1:
+        raise ValueError(f"threads must be an integer >= 1 or None, got {threads!r}")
+    return int(threads)
 
 
 def _check_common(method: str, tol: Any, max_hvps: Any, delta: Any, generator: Any) -> tuple[float, float]:
@@ -109,11 +144,31 @@ def _flat_v0(v0: Any, problem: FlatProblem) -> torch.Tensor | None:
 
 def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e-6,
                   max_hvps: int | None = None, v0: Any = None, generator: torch.Generator | None = None,
-                  delta: float = 1e-3, stop: str = "bracket") -> SpectralNormResult:
-    """||H||_2 for a :class:`~warmup_theory.numerics.curvature.hvp.FlatProblem` (shared by the public APIs)."""
+                  delta: float = 1e-3, stop: str = "auto", memory_budget: int | None = None,
+                  basis_dtype: torch.dtype = torch.float64, threads: int | None = None) -> SpectralNormResult:
+    """||H||_2 for a :class:`~warmup_theory.numerics.curvature.hvp.FlatProblem` (shared by the public APIs).
+
+    ``stop="auto"`` resolves by n (AUTO_BRACKET_MAX); ``threads=None`` runs small problems
+    (n <= ONE_THREAD_MAX) on one torch thread; ``memory_budget``/``basis_dtype``: the Lanczos basis
+    (:func:`~warmup_theory.numerics.curvature.lanczos.lanczos_norm`). With the default ``max_hvps`` and a
+    ``memory_budget``, the Lanczos budget is lowered to what the budget holds (at least 3 vectors).
+    """
     tol, delta = _check_common(method, tol, max_hvps, delta, generator)
-    if stop not in ("bracket", "residual"):
-        raise ValueError(f"stop must be 'bracket' or 'residual', got {stop!r}")
+    stop = resolve_stop(stop, problem.n)
+    nthreads = _thread_count(threads, problem.n)
+    before = torch.get_num_threads()
+    if nthreads is not None and nthreads != before:
+        torch.set_num_threads(nthreads)
+    try:
+        return _solve(problem, method, tol, max_hvps, v0, generator, delta, stop, memory_budget, basis_dtype)
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
+
+
+def _solve(problem: FlatProblem, method: str, tol: float, max_hvps: int | None, v0: Any,
+           generator: torch.Generator | None, delta: float, stop: str, memory_budget: int | None,
+           basis_dtype: torch.dtype) -> SpectralNormResult:
     t0 = time.perf_counter()
     problem.check_well_posed()  # finite, attached, deterministic: clear errors before any HVP
     if method == "auto":
@@ -126,12 +181,17 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
         out = dense_norm(problem.dense)
     else:
         budget = DEFAULT_MAX_HVPS[method] if max_hvps is None else int(max_hvps)
+        if method == "lanczos" and max_hvps is None and memory_budget is not None:
+            per = basis_bytes(problem.n, 1, basis_dtype)
+            budget = max(min(budget, memory_budget // per + 1), 4)  # what fits (else lanczos_norm says so)
         solvers: dict[str, Callable[..., dict[str, Any]]] = {
             "lanczos": lanczos_norm, "power": power_norm, "eigsh": eigsh_norm}
         solver = solvers[method]
         if method == "eigsh" and problem.n < 3:  # ARPACK needs k < ncv < n
             solver, method = lanczos_norm, "lanczos"
-        extra = {"stop": stop} if solver is lanczos_norm else {}
+        extra: dict[str, Any] = {}
+        if solver is lanczos_norm:
+            extra = dict(stop=stop, memory_budget=memory_budget, basis_dtype=basis_dtype)
         out = solver(problem.hvp, problem.n, tol=tol, max_hvps=budget, v0=flat_v0,
                      generator=generator, delta=delta, device=problem.device, **extra)
     rounding, note = 0.0, ""
@@ -147,6 +207,7 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
         method=method, certificate=out["certificate"], delta=float(out["delta"]),
         eigenvalue=float(out["eigenvalue"]), n=problem.n, dtype=str(problem.dtype).replace("torch.", ""),
         device=str(problem.device), seconds=time.perf_counter() - t0, rounding=rounding, note=note,
+        stop=stop if method == "lanczos" else "", basis_bytes=int(out.get("basis_bytes", 0)),
         eigenvector=_vector_like(vec, problem.template))
 
 
@@ -213,7 +274,9 @@ def _widen_for_rounding(problem: FlatProblem, out: dict[str, Any], method: str, 
 def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *, method: str = "auto",
                           tol: float = 1e-6, max_hvps: int | None = None, v0: Any = None,
                           generator: torch.Generator | None = None, delta: float = 1e-3,
-                          stop: str = "bracket") -> SpectralNormResult:
+                          stop: str = "auto", memory_budget: int | None = None,
+                          basis_dtype: torch.dtype = torch.float64,
+                          threads: int | None = None) -> SpectralNormResult:
     r"""||∇²f(w)||_2 (largest |eigenvalue|, Definition 3.1 v2) of ``f = loss_fn`` at ``params``.
 
     Parameters
@@ -221,7 +284,8 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
     loss_fn: ``loss_fn(params) -> 0-dim real tensor``, the loss exactly as you define it (its
         normalisation, mean or sum, is yours; the Hessian is of that function).
     params: a tensor or a dict of tensors (one dtype and device); HVPs run in that dtype on
-        that device (pass float64 for verification). The Lanczos vectors are always float64. For
+        that device (pass float64 for verification). The Lanczos vectors are float64 unless
+        ``basis_dtype=torch.float32``. For
         float32 (or lower) the bracket is widened for the HVPs' rounding (field ``rounding``,
         ``note``; measured with one extra float64 HVP when ``loss_fn`` runs on float64 params,
         else an a-priori estimate), and ``converged`` needs tol >= 100 u (6e-6 for float32).
@@ -234,7 +298,15 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
     delta: failure probability of the probabilistic upper bound (Lanczos / power).
     stop: Lanczos stopping rule, ``"bracket"`` (certified relative width <= tol) or
         ``"residual"`` (Ritz residual <= tol |theta|; cheaper, profits from warm starts, the
-        reported upper bound is then wider than tol). ``converged`` refers to the rule used.
+        reported upper bound is then wider than tol). ``converged`` refers to the rule used,
+        which the result's field ``stop`` names. Default ``"auto"``: ``"bracket"`` for
+        n <= AUTO_BRACKET_MAX (20,000), ``"residual"`` above (see AUTO_BRACKET_MAX for the figures).
+    memory_budget: bytes the Lanczos basis (k_max * n * 8 for float64) may take; ``ValueError`` when an
+        explicit ``max_hvps`` does not fit, the default budget is lowered to fit.
+    basis_dtype: ``torch.float64`` (default) or ``torch.float32`` (half the memory; the certificate's
+        rounding allowance then uses the float32 unit round-off).
+    threads: torch threads for the solve (restored afterwards); default: 1 for n <= ONE_THREAD_MAX,
+        else unchanged.
 
     Raises ``ValueError`` for a non-scalar or non-finite loss, a loss detached from ``params`` or one
     whose two evaluations differ (dropout, training mode), a non-finite HVP, bad ``tol``/``delta``/
@@ -252,4 +324,5 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
     """
     problem = FlatProblem.from_loss(loss_fn, params)
     return solve_problem(problem, method=method, tol=tol, max_hvps=max_hvps, v0=v0,
-                         generator=generator, delta=delta, stop=stop)
+                         generator=generator, delta=delta, stop=stop, memory_budget=memory_budget,
+                         basis_dtype=basis_dtype, threads=threads)

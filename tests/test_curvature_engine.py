@@ -1,0 +1,125 @@
+"""Issue 11 engine: preallocated basis + memory_budget, float32 basis, DGKS CGS2 reorthogonalisation,
+the one-evaluation certificate test, defaults by n (stop rule, threads). References: dense float64
+eigvalsh of explicit matrices and the search of lanczos_upper_bound."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.linalg
+import torch
+
+from warmup_theory.numerics.curvature import hessian_spectral_norm
+from warmup_theory.numerics.curvature.certificate import certifies_below, lanczos_upper_bound
+from warmup_theory.numerics.curvature.lanczos import basis_bytes, lanczos_norm
+from warmup_theory.numerics.curvature.spectral_norm import AUTO_BRACKET_MAX, resolve_stop
+
+F64 = torch.float64
+
+
+def gen(s: int) -> torch.Generator:
+    return torch.Generator().manual_seed(s)
+
+
+def sym(n: int, seed: int, outlier: float = 0.0) -> torch.Tensor:
+    g = gen(seed)
+    q, _ = torch.linalg.qr(torch.randn(n, n, generator=g, dtype=F64))
+    lam = torch.linspace(-1.0, 1.0, n, dtype=F64)
+    lam[-1] += outlier
+    return (q * lam) @ q.T
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bracket_contains_truth_and_basis_is_orthonormal(seed: int) -> None:
+    A = sym(300, seed, outlier=0.3 * seed)
+    truth = float(torch.linalg.eigvalsh(A).abs().max())
+    out = lanczos_norm(lambda v: A @ v, 300, tol=1e-8, max_hvps=120, v0=None, generator=gen(seed), delta=1e-3)
+    assert out["lower"] <= truth * (1 + 1e-13) and truth <= out["upper"] * (1 + 1e-13)
+    assert out["basis_bytes"] == 119 * 300 * 8 == basis_bytes(300, 119)
+    assert abs(out["value"] - truth) <= 1e-8 * truth
+
+
+def test_memory_budget_error_names_the_sizes() -> None:
+    A = sym(50, 0)
+    # 9 steps of 50 float64 entries need 3,600 bytes; 3,000 bytes hold 7 vectors
+    with pytest.raises(ValueError, match=r"memory_budget = 3,000 bytes cannot hold.*9 vectors.*3,600.*max_hvps <= 8"):
+        lanczos_norm(lambda v: A @ v, 50, tol=1e-6, max_hvps=10, v0=None, generator=gen(0), delta=1e-3,
+                     memory_budget=3000)
+    lanczos_norm(lambda v: A @ v, 50, tol=1e-6, max_hvps=10, v0=None, generator=gen(0), delta=1e-3,
+                 memory_budget=3600)  # exactly fits
+    with pytest.raises(ValueError, match="cannot hold"):
+        lanczos_norm(lambda v: A @ v, 50, tol=1e-6, max_hvps=30, v0=None, generator=gen(0), delta=1e-3,
+                     memory_budget=4000)
+    with pytest.raises(ValueError, match="memory_budget must be a positive int"):
+        hessian_spectral_norm(lambda w: 0.5 * w @ A @ w, torch.zeros(50, dtype=F64), method="lanczos",
+                              memory_budget=-1)
+    # default max_hvps under a budget: lowered to what fits, and the run still brackets the truth
+    r = hessian_spectral_norm(lambda w: 0.5 * w @ A @ w, torch.zeros(50, dtype=F64), method="lanczos",
+                              memory_budget=20 * 50 * 8, generator=gen(1))
+    truth = float(torch.linalg.eigvalsh(A).abs().max())
+    assert r.basis_bytes <= 20 * 50 * 8 and r.hvps <= 21 and r.lower <= truth <= r.upper * (1 + 1e-13)
+
+
+def test_float32_basis_halves_memory_and_stays_honest() -> None:
+    A = sym(200, 3, outlier=0.5)
+    truth = float(torch.linalg.eigvalsh(A).abs().max())
+    kw = dict(tol=1e-5, max_hvps=80, v0=None, generator=gen(2), delta=1e-3)
+    o64 = lanczos_norm(lambda v: A @ v, 200, **kw)  # type: ignore[arg-type]
+    o32 = lanczos_norm(lambda v: A @ v, 200, basis_dtype=torch.float32, **kw)  # type: ignore[arg-type]
+    assert o32["basis_bytes"] * 2 == o64["basis_bytes"]
+    assert o32["lower"] <= truth * (1 + 1e-12) and truth <= o32["upper"]
+    assert abs(o32["value"] - truth) <= 1e-5 * truth
+    with pytest.raises(ValueError, match="basis_dtype"):
+        lanczos_norm(lambda v: A @ v, 200, basis_dtype=torch.float16, **kw)  # type: ignore[arg-type]
+
+
+def test_matvec_returning_its_input_is_not_corrupted() -> None:
+    out = lanczos_norm(lambda v: v, 40, tol=1e-8, max_hvps=10, v0=None, generator=gen(0), delta=1e-3)
+    assert out["value"] == pytest.approx(1.0, rel=1e-14) and out["upper"] >= 1.0
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_quick_certificate_test_agrees_with_the_search(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(3, 50))
+    theta, S = scipy.linalg.eigh_tridiagonal(rng.normal(size=m), np.abs(rng.normal(size=m - 1)) * rng.uniform(.01, 1))
+    kw = dict(log_c=math.log(rng.uniform(1e-8, 1e-2)), allowance=float(rng.choice([0.0, 1e-14, 1e-9])))
+    u = lanczos_upper_bound(theta, S[0] ** 2, **kw)
+    if math.isinf(u):  # nothing certified below 1e3 U0 (the search grid's end): neither at 1.5 |theta|max
+        assert not certifies_below(theta, S[0] ** 2, bound=1.5 * float(np.abs(theta).max()), **kw)
+        return
+    assert certifies_below(theta, S[0] ** 2, bound=u * (1 + 2e-3), **kw)       # the search resolves 0.1 %
+    assert not certifies_below(theta, S[0] ** 2, bound=u * (1 - 1e-2) - 1e-300, **kw)
+
+
+def test_stop_auto_by_n_and_result_says_which() -> None:
+    assert resolve_stop("auto", AUTO_BRACKET_MAX) == "bracket"
+    assert resolve_stop("auto", AUTO_BRACKET_MAX + 1) == "residual"
+    assert resolve_stop("residual", 10) == "residual"
+    with pytest.raises(ValueError, match="stop must be"):
+        resolve_stop("never", 10)
+    A = sym(60, 4)
+    r = hessian_spectral_norm(lambda w: 0.5 * w @ A @ w, torch.zeros(60, dtype=F64), method="lanczos",
+                              generator=gen(0))
+    assert r.stop == "bracket" and r.to_dict()["stop"] == "bracket" and r.converged
+    # above the threshold: residual rule (a diagonal operator keeps it cheap)
+    n = AUTO_BRACKET_MAX + 5
+    d = torch.linspace(0.0, 1.0, n, dtype=F64)
+    d[0] = 3.0
+    r = hessian_spectral_norm(lambda w: 0.5 * (d * w * w).sum(), torch.zeros(n, dtype=F64), method="lanczos",
+                              generator=gen(0))
+    assert r.stop == "residual" and r.converged and r.residual <= 1e-6 * r.lower
+    assert r.lower <= 3.0 * (1 + 1e-14) and 3.0 <= r.upper and abs(r.value - 3.0) <= 1e-9
+
+
+def test_threads_restored_and_checked() -> None:
+    before = torch.get_num_threads()
+    A = sym(30, 5)
+    f = lambda w: 0.5 * w @ A @ w
+    hessian_spectral_norm(f, torch.zeros(30, dtype=F64), method="lanczos", threads=1, generator=gen(0))
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="threads must be"):
+        hessian_spectral_norm(f, torch.zeros(30, dtype=F64), threads=0)
+    assert torch.get_num_threads() == before
