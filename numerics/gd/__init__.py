@@ -78,6 +78,8 @@ from warmup_theory.numerics.device import resolve_device
 from .engine import run_gd
 from .result import GDBatchResult
 from .schedule import STATUSES, Schedule, stack_schedules
+from .sgd import SGDBatchResult, run_sgd
 
-__all__ = ["Schedule", "GDBatchResult", "run_gd", "stack_schedules", "resolve_device", "STATUSES"]
+__all__ = ["Schedule", "GDBatchResult", "run_gd", "stack_schedules", "resolve_device", "STATUSES", "SGDBatchResult",
+           "run_sgd"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -140,6 +141,26 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
     >>> r.status, bool(r.gap_increased[0]), int(r.first_increase[0])
     (('max_iter',), True, 4)
     """
+    return _run(problem, w0, alpha, beta, eps=eps, max_iter=max_iter, record=record, device=device, dtype=dtype,
+                diverge_factor=diverge_factor, sync_every=sync_every, autograd=autograd,
+                increase_rtol=increase_rtol, increase_atol=increase_atol)
+
+
+#: ``oracle(W, idx, k, need_grad) -> (f(W), step_gap, grad)`` on the working set (run ids ``idx``): the
+#: engine's gradient source when it is not the full gradient (SGD, :mod:`warmup_theory.numerics.gd.sgd`).
+#: ``step_gap`` is the gap the step is built from; the step of a run whose a + b·step_gap is not > 0 is
+#: undefined and the run stops as ``"diverged"``.
+Oracle = Callable[[torch.Tensor, torch.Tensor, int, bool], tuple[torch.Tensor, torch.Tensor, Any]]
+
+
+def _run(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter: int = 100_000,
+         record: bool = False, device: Any = None, dtype: torch.dtype = torch.float64,
+         diverge_factor: float = 1e12, sync_every: int | None = None,
+         autograd: bool = False, increase_rtol: float | None = None,
+         increase_atol: float | None = None, oracle: Oracle | None = None,
+         record_every: int = 1) -> GDBatchResult:
+    """The loop behind :func:`run_gd` (``oracle=None``: full gradients) and ``run_sgd`` (an oracle);
+    ``record_every``: history rows at k = 0, s, 2s, … (s = record_every)."""
     eps = check_scalar("eps", eps, low=0, low_open=True)
     if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 0:
         raise ValueError(f"max_iter must be an integer >= 0, got {max_iter!r}")
@@ -209,7 +230,10 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
     thresh = zero
     while True:
         rows = None if idx.shape[0] == B else idx   # compaction only ever removes runs
-        if k < max_iter:
+        sgap = None
+        if oracle is not None:
+            fv, sgap, g = oracle(W, idx, k, k < max_iter)
+        elif k < max_iter:
             fv, g = ev.value_and_grad(W, params, rows)
         else:
             with torch.no_grad():
@@ -228,18 +252,24 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
         newly = alive & (conv | ~(gap <= thresh))
         code = torch.where(newly, torch.where(conv, one8, two8), code)
         stop_k = torch.where(newly, k, stop_k)
-        if record:
+        if record and k % record_every == 0:
             row = nan_row.clone()
             row[idx] = torch.where(alive, gap, nan_row[: gap.shape[0]])
             gap_rows.append(row)
         alive = alive & ~newly
         if k >= max_iter:
             break
-        step = torch.where(alive, 1.0 / (a + b * gap), zero)
+        den = a + b * (gap if sgap is None else sgap)
+        if sgap is not None:  # an undefined (infinite or negative) step stops the run as diverged
+            undef = alive & ~(den > 0)
+            code = torch.where(undef, two8, code)
+            stop_k = torch.where(undef, k, stop_k)
+            alive = alive & ~undef
+        step = torch.where(alive, 1.0 / den, zero)
         # bound_k = gap_k + rtol·(gap_k + Σ|w_i g_i|) + (rtol·|f*| + atol); compared at the next iteration
         inc_bound = gap + inc_rtol * (gap + (W * g).abs().sum(dim=1)) + inc_base
         W = torch.where(alive[:, None], W - step[:, None] * g, W)
-        if record:
+        if record and k % record_every == 0:
             row = nan_row.clone()
             row[idx] = torch.where(alive, step, nan_row[: step.shape[0]])
             step_rows.append(row)
@@ -274,8 +304,9 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
     gh = sh = None
     if record:
         T = int(stopped_at.max()) if B else 0
-        gh = torch.stack(gap_rows[: T + 1]).cpu().numpy() if gap_rows else np.zeros((0, B))
-        sh = torch.stack(step_rows[:T]).cpu().numpy() if T > 0 else np.zeros((0, B))
+        gh = torch.stack(gap_rows[: T // record_every + 1]).cpu().numpy() if gap_rows else np.zeros((0, B))
+        n_steps = (T - 1) // record_every + 1 if T > 0 else 0
+        sh = torch.stack(step_rows[:n_steps]).cpu().numpy() if n_steps > 0 else np.zeros((0, B))
     return GDBatchResult(
         iterations=iterations, status=status, final_gap=out_gap.cpu().numpy(), gap_history=gh,
         step_history=sh, seconds=seconds, device=str(dev), dtype=str(dtype).replace("torch.", ""),
