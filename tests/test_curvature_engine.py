@@ -123,3 +123,44 @@ def test_threads_restored_and_checked() -> None:
     with pytest.raises(ValueError, match="threads must be"):
         hessian_spectral_norm(f, torch.zeros(30, dtype=F64), threads=0)
     assert torch.get_num_threads() == before
+
+
+def test_warm_noise_checked_and_changes_the_overlap_bound() -> None:
+    from warmup_theory.numerics.curvature import CurvatureTracker
+    from warmup_theory.numerics.curvature.certificate import start_vector
+
+    v0 = torch.ones(100, dtype=F64)
+    _, log_a = start_vector(100, v0, gen(0), torch.device("cpu"), 0.1)
+    _, log_b = start_vector(100, v0, gen(0), torch.device("cpu"), 0.01)
+    assert log_a - log_b == pytest.approx(math.log(10.0), abs=1e-2)  # c falls by the factor 1/warm_noise
+    with pytest.raises(ValueError, match="warm_noise"):
+        CurvatureTracker(warm_noise=0.0)
+    with pytest.raises(ValueError, match="warm_noise"):
+        start_vector(10, v0[:10], gen(0), torch.device("cpu"), 2.0)
+
+
+def test_tracker_warm_start_residual_rule_is_cheap_and_honest() -> None:
+    from warmup_theory.numerics.curvature import CurvatureTracker
+
+    g = gen(0)
+    X = torch.randn(200, 8, generator=g, dtype=F64)
+    y = torch.randn(200, generator=g, dtype=F64)
+    full = lambda w: (torch.tanh(X @ w) - y).pow(2).mean()  # noqa: E731
+    tracker = CurvatureTracker(every=2, stop="residual", tol=1e-4, seed=3)
+    w = torch.zeros(8, dtype=F64) + 0.1
+    for _ in range(20):
+        tracker.step(w, full)
+        w = w - 0.05 * torch.func.grad(full)(w)
+    for rec, t in zip(tracker.records, range(0, 20, 2)):
+        assert rec.step == t
+    truths = []
+    w = torch.zeros(8, dtype=F64) + 0.1
+    for t in range(20):
+        if t % 2 == 0:
+            truths.append(float(torch.linalg.eigvalsh(torch.func.hessian(full)(w)).abs().max()))
+        w = w - 0.05 * torch.func.grad(full)(w)
+    for rec, truth in zip(tracker.records, truths):
+        assert rec.lower <= truth * (1 + 1e-12) and truth <= rec.upper * (1 + 1e-12)
+        assert abs(rec.hessian_norm - truth) <= 1e-6 * truth
+    later = [r.hvps for r in tracker.records[1:]]
+    assert sum(later) / len(later) < tracker.records[0].hvps  # warm starts need fewer products than the cold one

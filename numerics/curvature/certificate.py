@@ -66,12 +66,15 @@ _SQRT_HALF_PI = math.sqrt(math.pi / 2)
 
 
 def start_vector(n: int, v0: torch.Tensor | None, generator: torch.Generator | None,
-                 device: torch.device) -> tuple[torch.Tensor, float]:
+                 device: torch.device, warm_noise: float = WARM_NOISE) -> tuple[torch.Tensor, float]:
     """Unit float64 start vector and log(c/delta) (c: the overlap bound of the module doc).
 
     ``v0`` (flat, any real dtype) is a warm-start direction; a Gaussian perturbation drawn from
-    ``generator`` (on the CPU, so results do not depend on the device) is always added.
+    ``generator`` (on the CPU, so results do not depend on the device) is always added, of relative
+    size ``warm_noise`` (eps = warm_noise / sqrt(n)); the bound's log c falls by log(1/warm_noise).
     """
+    if not (isinstance(warm_noise, (int, float)) and math.isfinite(warm_noise) and 0 < warm_noise <= 1):
+        raise ValueError(f"warm_noise must be a number in (0, 1], got {warm_noise!r}")
     g = torch.randn(n, generator=generator, dtype=torch.float64).to(device)
     if v0 is None:
         eps = 1.0
@@ -83,7 +86,7 @@ def start_vector(n: int, v0: torch.Tensor | None, generator: torch.Generator | N
         nrm = float(torch.linalg.vector_norm(vw))
         if not math.isfinite(nrm) or nrm == 0.0:
             raise ValueError("v0 must be a finite, non-zero vector")
-        eps = WARM_NOISE / math.sqrt(n)
+        eps = warm_noise / math.sqrt(n)
         vu = vw / nrm + eps * g
     norm = float(torch.linalg.vector_norm(vu))
     return vu / norm, math.log(eps * _SQRT_HALF_PI / norm)

@@ -40,7 +40,12 @@ import numpy as np
 import scipy.linalg
 import torch
 
-from warmup_theory.numerics.curvature.certificate import certifies_below, lanczos_upper_bound, start_vector
+from warmup_theory.numerics.curvature.certificate import (
+    WARM_NOISE,
+    certifies_below,
+    lanczos_upper_bound,
+    start_vector,
+)
 from warmup_theory.numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
 
 __all__ = ["lanczos_norm", "basis_bytes", "DGKS"]
@@ -100,7 +105,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
                  v0: torch.Tensor | None, generator: torch.Generator | None, delta: float,
                  device: torch.device | str = "cpu", stop: str = "bracket",
                  history: list[tuple[int, float, float]] | None = None, memory_budget: int | None = None,
-                 basis_dtype: torch.dtype = torch.float64) -> dict[str, Any]:
+                 basis_dtype: torch.dtype = torch.float64, warm_noise: float = WARM_NOISE) -> dict[str, Any]:
     """Run Lanczos on ``matvec`` (symmetric, size n); returns the fields of a SpectralNormResult.
 
     ``history`` (optional list) receives (hvps, max |theta|, upper or inf) after every step.
@@ -112,6 +117,8 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     not fit. Reorthogonalisation: full, blocked classical Gram-Schmidt (two matrix-vector products
     over the basis per pass), a second pass when the DGKS criterion asks for it. A float32 basis
     halves memory and traffic; the rounding allowance of the certificate then uses u(float32).
+    ``warm_noise``: relative size of the Gaussian part mixed into a warm start ``v0``
+    (:func:`~warmup_theory.numerics.curvature.certificate.start_vector`).
     """
     if stop not in ("bracket", "residual"):
         raise ValueError(f"stop must be 'bracket' or 'residual', got {stop!r}")
@@ -121,7 +128,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     steps_max = min(max_hvps - 1, n)
     _check_budget(n, steps_max, basis_dtype, memory_budget)
     u_basis = _EPS if basis_dtype == torch.float64 else float(torch.finfo(torch.float32).eps)
-    q, log_c_delta = start_vector(n, v0, generator, device)
+    q, log_c_delta = start_vector(n, v0, generator, device, warm_noise)
     log_c = log_c_delta + math.log(delta)
     Q = torch.empty(steps_max, n, dtype=basis_dtype, device=device)
     Q[0] = q

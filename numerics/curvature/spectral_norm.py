@@ -44,6 +44,7 @@ from typing import Any
 
 import torch
 
+from warmup_theory.numerics.curvature.certificate import WARM_NOISE
 from warmup_theory.numerics.curvature.dense import DENSE_MAX, dense_norm
 from warmup_theory.numerics.curvature.hvp import FlatProblem, flatten_params
 from warmup_theory.numerics.curvature.lanczos import _times_pow2, basis_bytes, lanczos_norm
@@ -145,13 +146,16 @@ def _flat_v0(v0: Any, problem: FlatProblem) -> torch.Tensor | None:
 def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e-6,
                   max_hvps: int | None = None, v0: Any = None, generator: torch.Generator | None = None,
                   delta: float = 1e-3, stop: str = "auto", memory_budget: int | None = None,
-                  basis_dtype: torch.dtype = torch.float64, threads: int | None = None) -> SpectralNormResult:
+                  basis_dtype: torch.dtype = torch.float64, threads: int | None = None,
+                  warm_noise: float = WARM_NOISE) -> SpectralNormResult:
     """||H||_2 for a :class:`~warmup_theory.numerics.curvature.hvp.FlatProblem` (shared by the public APIs).
 
     ``stop="auto"`` resolves by n (AUTO_BRACKET_MAX); ``threads=None`` runs small problems
     (n <= ONE_THREAD_MAX) on one torch thread; ``memory_budget``/``basis_dtype``: the Lanczos basis
     (:func:`~warmup_theory.numerics.curvature.lanczos.lanczos_norm`). With the default ``max_hvps`` and a
     ``memory_budget``, the Lanczos budget is lowered to what the budget holds (at least 3 vectors).
+    ``warm_noise``: relative size of the fresh Gaussian part of a warm start (Lanczos only;
+    :func:`~warmup_theory.numerics.curvature.certificate.start_vector`).
     """
     tol, delta = _check_common(method, tol, max_hvps, delta, generator)
     stop = resolve_stop(stop, problem.n)
@@ -160,7 +164,8 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
     if nthreads is not None and nthreads != before:
         torch.set_num_threads(nthreads)
     try:
-        return _solve(problem, method, tol, max_hvps, v0, generator, delta, stop, memory_budget, basis_dtype)
+        return _solve(problem, method, tol, max_hvps, v0, generator, delta, stop, memory_budget, basis_dtype,
+                      warm_noise)
     finally:
         if torch.get_num_threads() != before:
             torch.set_num_threads(before)
@@ -168,7 +173,7 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
 
 def _solve(problem: FlatProblem, method: str, tol: float, max_hvps: int | None, v0: Any,
            generator: torch.Generator | None, delta: float, stop: str, memory_budget: int | None,
-           basis_dtype: torch.dtype) -> SpectralNormResult:
+           basis_dtype: torch.dtype, warm_noise: float) -> SpectralNormResult:
     t0 = time.perf_counter()
     problem.check_well_posed()  # finite, attached, deterministic: clear errors before any HVP
     if method == "auto":
@@ -191,7 +196,7 @@ def _solve(problem: FlatProblem, method: str, tol: float, max_hvps: int | None, 
             solver, method = lanczos_norm, "lanczos"
         extra: dict[str, Any] = {}
         if solver is lanczos_norm:
-            extra = dict(stop=stop, memory_budget=memory_budget, basis_dtype=basis_dtype)
+            extra = dict(stop=stop, memory_budget=memory_budget, basis_dtype=basis_dtype, warm_noise=warm_noise)
         out = solver(problem.hvp, problem.n, tol=tol, max_hvps=budget, v0=flat_v0,
                      generator=generator, delta=delta, device=problem.device, **extra)
     rounding, note = 0.0, ""

@@ -44,6 +44,7 @@ from typing import Any
 
 import torch
 
+from warmup_theory.numerics.curvature.certificate import WARM_NOISE, start_vector
 from warmup_theory.numerics.curvature.hvp import FlatProblem
 from warmup_theory.numerics.curvature.model import model_problem
 from warmup_theory.numerics.curvature.result import SpectralNormResult
@@ -84,17 +85,33 @@ class CurvatureTracker:
     ``"lanczos"``), ``tol``, ``max_hvps``, ``delta``, ``stop`` as in
     :func:`~warmup_theory.numerics.curvature.hessian_spectral_norm` (``stop="residual"`` profits from the warm
     start; ``"bracket"`` does not, see benchmarks/RESULTS.md), ``seed`` for the random
-    starts.
+    starts, ``warm_noise`` (Lanczos).
+
+    Warm start. Measurement i > 0 starts Lanczos from v = v_w + eps g, normalised, where v_w is the
+    previous measurement's unit Ritz vector, g ~ N(0, I_n) is drawn fresh from the tracker's
+    generator and eps = warm_noise / sqrt(n) (default warm_noise = 0.1: the random part has norm
+    ~0.1, the start keeps ~99.5 % of its overlap with v_w). Effect on the certificate: v_w is fixed
+    before g is drawn, so ``upper`` still holds with probability >= 1 - delta at every measurement
+    (for each measurement separately; a union bound gives >= 1 - N delta for all N of them), but the
+    overlap bound c is smaller by the factor warm_noise than for a cold start: ln(1/warm_noise)
+    (2.3 for 0.1) is added to the exponent of the bound, so the certified width at equal HVPs is
+    somewhat wider than a cold start's. ``lower`` (||H y||) is deterministic either way. With
+    ``stop="residual"`` a warm start stops after a few products when the top eigenvector moved little;
+    benchmarks/RESULTS.md (issue 11) gives the HVPs per measurement along a 1,000-step SGD run.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, every: int = 10,
                  method: str = "lanczos", tol: float = 1e-6, max_hvps: int | None = None,
-                 delta: float = 1e-3, stop: str = "bracket", seed: int = 0) -> None:
+                 delta: float = 1e-3, stop: str = "bracket", seed: int = 0,
+                 warm_noise: float = WARM_NOISE) -> None:
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be an integer in [1, inf), got {every!r}")
         self.path = None if path is None else os.fspath(path)
         self.every = every
+        start_vector(1, None, None, torch.device("cpu"), warm_noise)  # validates warm_noise
         self.options: dict[str, Any] = dict(method=method, tol=tol, max_hvps=max_hvps, delta=delta, stop=stop)
+        if method == "lanczos":
+            self.options["warm_noise"] = warm_noise
         self.generator = torch.Generator().manual_seed(seed)
         self.records: list[TrackerRecord] = []
         self._t = 0
