@@ -145,7 +145,7 @@ def test_tracker_warm_start_residual_rule_is_cheap_and_honest() -> None:
     g = gen(0)
     X = torch.randn(200, 8, generator=g, dtype=F64)
     y = torch.randn(200, generator=g, dtype=F64)
-    full = lambda w: (torch.tanh(X @ w) - y).pow(2).mean()  # noqa: E731
+    full = lambda w: (torch.tanh(X @ w) - y).pow(2).mean()
     tracker = CurvatureTracker(every=2, stop="residual", tol=1e-4, seed=3)
     w = torch.zeros(8, dtype=F64) + 0.1
     for _ in range(20):
