@@ -68,4 +68,6 @@ REPORT_ORDER: tuple[str, ...] = (
     'Closure affine',
     'Closure average',
     'Closure add-smooth',
+    'Lemma SGD batch', 'Lemma SGD distance step', 'Lemma SGD expected decrement', 'Lemma SGD gap from distance',
+    'Thm SGD aiming', 'Thm SGD PL', 'Thm SGD PL fixed', 'SGD without interpolation (witness)',
 )
