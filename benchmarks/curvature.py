@@ -8,7 +8,16 @@ to reach Lanczos's achieved accuracy (capped), and the HVPs Lanczos needs to rea
 Also: cost of one HVP vs one gradient on the ~1M-parameter MLP, and the dense/Lanczos crossover
 that sets AUTO_DENSE_MAX.
 
-Run: python benchmarks/curvature.py [--quick] [--compile] [--hvp-only]
+Issue 11 (benchmarks/curvature_engine.py, benchmarks/curvature_peers.py):
+  --engine    this project's Lanczos (stop=bracket and stop=residual, tol 1e-6) against the bare HVP
+              and scipy eigsh on the same HVP, three MLPs (837 / 203,530 / 1,068,810 parameters),
+              at one thread and at the default thread count (--quick: the small model only);
+  --tracking  warm-started CurvatureTracker along a 1,000-step SGD run of the 203,530-parameter MLP
+              (--quick: 60 steps), checked against cold Lanczos runs;
+  --peers     one table: this project, scipy eigsh, curvlinops, PyHessian, hessian-eigenthings
+              (each when installed, else skipped with a note) against a dense float64 reference.
+
+Run: python benchmarks/curvature.py [--quick] [--compile] [--hvp-only] [--engine] [--tracking] [--peers]
 """
 
 from __future__ import annotations
@@ -235,12 +244,19 @@ def main() -> None:
     ap.add_argument("--compile", action="store_true", help="also time torch.compile'd grad/HVP")
     ap.add_argument("--hvp-only", action="store_true",
                     help="only the cost of one HVP vs one gradient on the ~1M-parameter MLP (seconds)")
+    ap.add_argument("--engine", action="store_true", help="issue 11: Lanczos vs bare HVP and scipy eigsh")
+    ap.add_argument("--tracking", action="store_true", help="issue 11: warm-started tracking along SGD")
+    ap.add_argument("--peers", action="store_true", help="issue 11: peer tools in one table")
     args = ap.parse_args()
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    default_threads = max(1, torch.get_num_threads())
+    torch.set_num_threads(default_threads)
     lines = [f"date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"{platform.processor() or platform.machine()}, torch {torch.__version__}, "
              f"threads {torch.get_num_threads()}, CUDA {torch.cuda.is_available()}"]
     print(lines[0])
+    if args.engine or args.tracking or args.peers:
+        issue11(args.engine, args.tracking, args.peers, args.quick, default_threads)
+        return
     if args.hvp_only:
         n, t = hvp_vs_grad(args.compile)
         print("\n".join(hvp_report(t, n)))
@@ -288,6 +304,35 @@ def main() -> None:
         lines.append("|---|---|---|")
         print(lines[-2] + "\n" + lines[-1])
         crossover(lines)
+
+
+def issue11(engine: bool, tracking: bool, peers: bool, quick: bool, default_threads: int) -> None:
+    import curvature_engine as ce
+    import curvature_peers as cp
+
+    if engine:
+        print(ce.ENGINE_HEAD)
+        print("|" + "---|" * 10)
+        for threads in sorted({1, default_threads}):
+            ce.engine_rows(threads, quick)
+    if tracking:
+        print("\n".join(ce.tracking(60 if quick else 1000, 10, 3 if quick else 5)))
+    if peers:
+        torch.set_num_threads(1)
+        print("Peers (one thread, default settings of every tool, all under the math attention kernel; "
+              "seconds of a second, warm call):")
+        print(cp.HEAD)
+        print("|" + "---|" * 6)
+        model, data = mlp_ce([20, 32, 5], 256)
+        for row in cp.peer_rows("MLP 20-32-5 tanh CE", model, nn.CrossEntropyLoss(), *data[0]):
+            print(row, flush=True)
+        if not quick:
+            g = torch.Generator().manual_seed(0)
+            torch.manual_seed(0)
+            tf = TinyTransformer().eval()
+            X, y = torch.randn(32, 8, 16, generator=g), torch.randn(32, 1, generator=g)
+            for row in cp.peer_rows("TransformerEncoderLayer d=16 + head, MSE", tf, nn.MSELoss(), X, y):
+                print(row, flush=True)
 
 
 if __name__ == "__main__":
