@@ -53,6 +53,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-sweeps", action="store_true", help="skip the gap0 / eps sweeps")
     p.add_argument("--no-plots", action="store_true", help="write no PNG/SVG files")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--stochastic", action="store_true",
+                   help="instead: SGD under interpolation, 200 seeds per row, beside the SGD bounds (sgd_table.*)")
 
 
 #: Largest accepted ``--seed`` (numpy / torch generators take any non-negative int below 2**64; the
@@ -101,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return _fail(f"cannot create --out {out}: {exc}")
+    if args.stochastic:
+        from warmup_theory.numerics.table.stochastic import run_stochastic_table
+
+        md, status = run_stochastic_table(out, quick=args.quick, seed=args.seed, device=device, plots=not args.no_plots)
+        sys.stdout.write(md)
+        return status
     return _run(args, formats, problems, schedules, device, out)
 
 
