@@ -36,11 +36,22 @@ How each answer is obtained (``Answer.method``):
 * ``"uncertified"`` — no rigorous upper bound could be obtained (e.g. an
   interval enclosure diverges on a tail); ``lower`` is still valid.
 
-Results are :class:`Answer` values; ``holds(H0, H1)`` refines the bracket until
-it decides, and raises ``ValueError`` if it cannot (H0 on the frontier within
-rounding).  Float arguments H0, H1 are read as their shortest round-trip decimal
-(0.3 -> 3/10); Float coefficients inside ``expr`` likewise (``sympy.nsimplify``-free,
-via ``repr``).
+Functions ML uses — softplus, logistic and cross-entropy losses, log-sum-exp, sigmoids, log cosh —
+are first rewritten exactly into stable primitives (:mod:`~warmup_theory.theory.certify.stable`:
+``LogSumExp``, ``Softmax``, ``LogCosh``) whose derivatives have no ∞/∞ forms on the tails, so the
+interval bounds close on unbounded boxes; sympy's limits and solvers see the elementary form.  Each
+sympy call runs under a time limit (a call that runs out counts as "not found": it costs speed,
+never a certified value).
+
+Results are :class:`Answer` values.  In two or three variables a non-quadratic answer is a
+:class:`BoxBracket` (its ``box`` printed in every form), never a global value, and ``smooth`` is
+None; the one global fact taken from rays is φ(0) = ∞ (curvature unbounded along an axis or diagonal).
+``holds(H0, H1)`` returns a three-valued :class:`Verdict`
+(True / False proven, or undecided; ``bool()`` of an undecided verdict raises
+:class:`UndecidedError`, a ValueError).  A symbolic H1 works where sympy finds φ in closed form and
+raises ``NotImplementedError`` saying so otherwise.  Float arguments H0, H1 are read as their
+shortest round-trip decimal (0.3 -> 3/10); Float coefficients inside ``expr`` likewise
+(``sympy.nsimplify``-free, via ``repr``).
 
 >>> import sympy as sp
 >>> w = sp.Symbol("w", real=True)
@@ -50,8 +61,14 @@ via ``repr``).
 >>> a = c.min_H0(2.0)                  # φ(H1) = 36/H1 (max of 12w² − H1·w⁴ at w² = 6/H1)
 >>> a.value, a.method
 (18, 'exact')
->>> c.holds(18.0, 2.0), c.holds(17.9, 2.0)
+>>> bool(c.holds(18.0, 2.0)), bool(c.holds(17.9, 2.0))
 (True, False)
+>>> q1 = certify(sp.log(1 + sp.exp(w)) + w**2/10, w)   # issue 15, question 1
+>>> a = q1.min_H0(0.0)                   # φ(0) = 1/5 + 1/4 (sigmoid'(0) = 1/4)
+>>> a.method, a.lower <= 0.45 <= a.upper, a.upper - a.lower < 1e-6
+('bracket', True, True)
+>>> q1.holds(0.46, 0.0).state, q1.holds(0.44, 0.0).state
+('true', 'false')
 >>> e = certify(sp.exp(w), w)          # f* = 0 not attained; φ = 0 for H1 >= 1, oo below
 >>> e.f_star, e.f_star_attained, e.min_H0(0.5).value, e.min_H0(1.0).value
 (0, False, oo, 0)
@@ -66,9 +83,22 @@ from typing import Any
 
 import sympy as sp
 
-from warmup_theory.theory.certify.results import BOX, BRACKET, EXACT, UNCERT, Answer, Bracket, Certificate, rational
+from warmup_theory.theory.certify.results import (
+    BOX,
+    BRACKET,
+    EXACT,
+    UNCERT,
+    Answer,
+    BoxBracket,
+    Bracket,
+    Certificate,
+    UndecidedError,
+    Verdict,
+    rational,
+)
 
-__all__ = ["Answer", "Bracket", "Certificate", "certify", "BOX", "BRACKET", "EXACT", "UNCERT"]
+__all__ = ["Answer", "Bracket", "BoxBracket", "Certificate", "UndecidedError", "Verdict", "certify",
+           "BOX", "BRACKET", "EXACT", "UNCERT"]
 
 
 def certify(expr: Any, *symbols: sp.Symbol) -> Certificate:

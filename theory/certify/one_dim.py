@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from typing import Any
 
 import sympy as sp
@@ -36,6 +37,7 @@ from warmup_theory.theory.certify.one_dim_tools import (
     _is_num,
     _lim,
     _lohi_num,
+    _simp,
     _solve,
     _tol_default,
 )
@@ -46,12 +48,15 @@ from warmup_theory.theory.certify.results import (
     Answer,
     Bracket,
     Certificate,
+    Verdict,
     bisect_min_h1,
     rational,
 )
 from warmup_theory.theory.certify.stable import is_stable, normalise, stable_diff
 
 __all__ = ["build_1d"]
+
+_EXACT_SECONDS = 2.0  # past this, a numeric-H1 query stops trying closed forms and bounds by intervals
 
 
 class Engine1D(BranchAndBound1D):
@@ -62,7 +67,7 @@ class Engine1D(BranchAndBound1D):
         self.f1 = sp.diff(f, w)
         self.f2 = sp.diff(f, w, 2)
         self.f3 = sp.diff(f, w, 3)
-        f2s = sp.simplify(self.f2)
+        f2s = _simp(self.f2)
         self.f2s = f2s
         if f2s.is_nonnegative or self.f2.is_nonnegative:
             self.sign = 1
@@ -98,6 +103,7 @@ class Engine1D(BranchAndBound1D):
         self.min_boxes: tuple = ()
         self.smooth: bool | None = None
         self.smooth_reason = ""
+        self._exact_hopeless = False
         self._find_fstar()
         self._find_smooth()
 
@@ -115,14 +121,14 @@ class Engine1D(BranchAndBound1D):
         else:
             crit = _solve(self.f1, w)
             if crit is not None and lm is not None and lp is not None:
-                vals = [sp.simplify(f.subs(w, c)) for c in crit]
+                vals = [_simp(f.subs(w, c)) for c in crit]
                 ends = [v for v in (lm, lp) if v is not sp.oo]
                 cands = vals + ends
                 if cands:
-                    fstar = sp.simplify(sp.Min(*cands))
+                    fstar = _simp(sp.Min(*cands))
                     if _is_num(fstar):
                         self.fstar = fstar
-                        self.minimizers = [c for c, v in zip(crit, vals) if sp.simplify(v - fstar) == 0]
+                        self.minimizers = [c for c, v in zip(crit, vals) if _simp(v - fstar) == 0]
                         self.attained = bool(self.minimizers)
         if self.fstar is not None:
             self.fbr = _lohi_num(self.fstar)
@@ -149,6 +155,7 @@ class Engine1D(BranchAndBound1D):
     # -- smoothness -----------------------------------------------------------------------
     def _find_smooth(self) -> None:
         f, w, f2 = self.f, self.w, self.f2s
+        finite_ends = []
         for end, lf in ((sp.oo, self.limits[1]), (sp.S.NegativeInfinity, self.limits[0])):
             if lf is sp.oo:
                 r = _lim(f2 / f, w, end)
@@ -161,9 +168,18 @@ class Engine1D(BranchAndBound1D):
             if r in (sp.oo, sp.S.NegativeInfinity):
                 self.smooth, self.smooth_reason = False, "not (H0,H1)-smooth for any constants: " + why
                 return
+            if r is not None:
+                finite_ends.append(why)
         seq = self._trig_sequence()
         if seq:
             self.smooth, self.smooth_reason = False, "not (H0,H1)-smooth for any constants: " + seq
+            return
+        if len(finite_ends) == 2 and all(map(math.isfinite, self.fbr)):
+            # at each end f''/f (f -> oo) or f'' (f bounded) has a finite limit, so |f''|/(1 + f − f*)
+            # — continuous on R, denominator >= 1 — has finite limits at both ends: it is bounded
+            self.smooth = True
+            self.smooth_reason = ("|f''|/(1 + f − f*) is continuous on R with finite limits at ±oo (sympy: "
+                                  + "; ".join(finite_ends) + ")")
             return
         for h1 in (1.0, 8.0, 64.0):
             a = self.phi(h1)
@@ -200,7 +216,7 @@ class Engine1D(BranchAndBound1D):
             for j in range(4 * L):
                 theta = j * sp.pi / (2 * abs(c0))
                 wk = s * (theta + k * P)
-                fk, f2k = sp.simplify(f.subs(w, wk)), sp.simplify(self.f2.subs(w, wk))
+                fk, f2k = _simp(f.subs(w, wk)), _simp(self.f2.subs(w, wk))
                 if fk.has(sp.sin, sp.cos) or f2k.has(sp.sin, sp.cos):
                     continue
                 r = _lim(sp.Abs(f2k) / (1 + sp.Abs(fk) + C), k, sp.oo)
@@ -240,19 +256,32 @@ class Engine1D(BranchAndBound1D):
         if self.smooth is False:
             return Answer(sp.oo, EXACT, self.smooth_reason)
         if isinstance(H1, sp.Basic) and H1.free_symbols:
-            v = self._phi_exact(H1)
+            v = None
+            if self.fstar is not None:
+                try:
+                    v = self._phi_exact(H1)
+                except (TypeError, ValueError):
+                    v = None
             if v is None:
-                raise NotImplementedError(f"φ(H1) for symbolic H1 needs the exact path; sympy cannot do {self.f}")
+                why = "f* has no closed form (" + self.fstar_method + ")" if self.fstar is None else \
+                    "sympy finds no finite set of critical points of |f''| − H1·(f − f*) in H1"
+                raise NotImplementedError(
+                    f"φ(H1) with a symbolic H1 is supported only where sympy finds it in closed form "
+                    f"(f* exact and finitely many critical points, e.g. polynomials, w⁴ -> 36/H1); for {self.f}: "
+                    f"{why}. Pass a number H1 for a certified bracket")
             return Answer(v, EXACT, "sympy: critical points, roots of f'', limits at ±oo")
         h = sp.Rational(H1) if isinstance(H1, sp.Basic) else rational(float(H1))
         return self._phi_num(h)
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - engines live in the certify cache
     def _phi_num(self, h: sp.Rational) -> Answer:
-        if self.fstar is not None:
+        if self.fstar is not None and not self._exact_hopeless:
             v = self._phi_exact(h)
             if v is not None:
                 return Answer(v, EXACT, "sympy: critical points, roots of f'', limits at ±oo")
+            # sympy failed on a transcendental f for this H1: it will for the others too, and each
+            # try costs its time limits (one_dim_tools.deadline); polynomials keep trying
+            self._exact_hopeless = not self.f.is_polynomial(self.w)
         lo, up, note = self._phi_bnb(h, _tol_default())
         if up == math.inf and note == "limit":
             return Answer(sp.oo, EXACT, "sympy: |f''| − H1·f -> +oo at an end of the line")
@@ -264,6 +293,7 @@ class Engine1D(BranchAndBound1D):
         d = f - fstar
         if self.f2s == 0:
             return sp.Integer(0)
+        until = time.monotonic() + _EXACT_SECONDS  # sympy's share of one φ query
         roots = _solve(self.f2, w) if self.sign == 0 else []
         if roots is None:
             return None
@@ -282,6 +312,8 @@ class Engine1D(BranchAndBound1D):
                 cands.append(k.subs(w, 0 if not roots else (a + b) / 2 if a.is_finite and b.is_finite
                                                   else (b - 1 if b.is_finite else a + 1)))
             else:
+                if time.monotonic() > until and not H1.free_symbols:
+                    return None
                 crit = _solve(dk, w, sp.Interval.open(a, b))
                 if crit is None:
                     return None
@@ -301,7 +333,7 @@ class Engine1D(BranchAndBound1D):
             return None
         if v is None or (isinstance(v, sp.Max) and not H1.free_symbols):
             return None
-        return sp.simplify(v) if H1.free_symbols else v
+        return _simp(v) if H1.free_symbols else v
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019
     def _decide(self, H1: float, H0: float, tol: float = 1e-12) -> bool | None:
@@ -374,24 +406,26 @@ class Engine1D(BranchAndBound1D):
             return Answer(sp.oo, EXACT, note + " > H0 for every H1")
         return Answer(sp.Integer(0), EXACT, note + " < H0 for every H1 > 0 (infimum 0)")
 
-    def holds(self, H0: float, H1: float) -> bool:
-        """Whether |f''| <= H0 + H1·(f − f*) on R; raises ValueError when H0 lies inside φ(H1)'s bracket."""
+    def holds(self, H0: float, H1: float) -> Verdict:
+        """Whether |f''| <= H0 + H1·(f − f*) on R: True / False, or undecided when H0 lies inside
+        the certified bracket of φ(H1) at the finest tolerance tried."""
         if self.smooth is False:
-            return False
+            return Verdict(False, self.smooth_reason)
         a = self._phi_num(rational(H1))
         if a.method == EXACT:
             if a.value is sp.oo:
-                return False
-            return bool(rational(H0) >= a.value)
-        if H0 >= a.upper:
-            return True
+                return Verdict(False, f"φ({H1!r}) = oo ({a.note})")
+            ok = bool(rational(H0) >= a.value)
+            return Verdict(ok, f"φ({H1!r}) = {a.value} exactly ({a.note})")
+        if H0 >= a.upper and a.method != UNCERT:
+            return Verdict(True, f"H0 >= {a.upper!r}, the certified upper end of φ({H1!r})")
         if H0 < a.lower:
-            return False
+            return Verdict(False, f"H0 < {a.lower!r}, a certified lower end of φ({H1!r}) (a point value)")
         d = self._decide(H1, H0, 1e-15)
         if d is None:
-            raise ValueError(f"H0 = {H0!r} lies inside the certified bracket [{a.lower!r}, {a.upper!r}] "
-                             f"of φ({H1!r}); cannot decide")
-        return d
+            return Verdict(None, f"H0 = {H0!r} lies inside the certified bracket [{a.lower!r}, {a.upper!r}] "
+                           f"of φ({H1!r})")
+        return Verdict(d, f"branch-and-bound decision at tolerance 1e-15: φ({H1!r}) {'<=' if d else '>'} H0")
 
 
 def build_1d(f: sp.Expr, w: sp.Symbol, symbols: tuple, original: sp.Expr) -> Certificate:

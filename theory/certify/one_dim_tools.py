@@ -3,7 +3,12 @@ forms whose interval enclosures are intersected, and the domain check (f'' conti
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
+import signal
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import sympy as sp
@@ -12,10 +17,53 @@ from mpmath import iv
 from warmup_theory.theory.certify import interval as civ
 
 
+class _Timeout(BaseException):
+    """Raised by :func:`deadline` (a BaseException, so sympy's ``except Exception`` cannot swallow it)."""
+
+
+_SYMPY_SECONDS = 1.5  # one sympy limit / solveset / simplify call; past it the call counts as "not found"
+
+
+@contextlib.contextmanager
+def deadline(seconds: float = _SYMPY_SECONDS) -> Iterator[None]:
+    """Interrupt the block with :class:`_Timeout` after ``seconds`` (SIGALRM; only in the main thread
+    and only when no other interval timer is running — otherwise the block runs without a limit).
+
+    sympy's ``solveset`` and ``limit`` can run for minutes on transcendental equations in e^w; a call
+    that is interrupted is treated exactly like one sympy cannot do (the engine falls back to the
+    interval branch-and-bound), so the deadline changes speed, never a certified value.
+    """
+    usable = (threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0.0)
+    if not usable:
+        yield
+        return
+
+    def _raise(signum: int, frame: Any) -> None:
+        raise _Timeout()
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0.0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _simp(e: Any) -> Any:
+    """sympy.simplify under :func:`deadline`; the expression unchanged if it takes too long."""
+    try:
+        with deadline():
+            return sp.simplify(e)
+    except (Exception, _Timeout):
+        return e
+
+
 def _is_num(v: Any) -> bool:
     return isinstance(v, sp.Basic) and v.is_number and v.is_real is True and v.is_finite is True
 
 
+@functools.lru_cache(maxsize=4096)
 def _lim(e: sp.Expr, w: sp.Symbol, end: Any) -> Any:
     """sympy limit if it is a real number or ±oo, else None (unknown / oscillating).
 
@@ -25,8 +73,9 @@ def _lim(e: sp.Expr, w: sp.Symbol, end: Any) -> Any:
     if any(t.args[0].has(w) for t in e.atoms(sp.sin, sp.cos, sp.tan)):
         return None
     try:
-        v = sp.limit(e, w, end)
-    except Exception:
+        with deadline():
+            v = sp.limit(e, w, end)
+    except (Exception, _Timeout):
         return None
     if v in (sp.oo, sp.S.NegativeInfinity) or _is_num(v):
         return v
@@ -45,10 +94,12 @@ def _finite_real_set(s: Any) -> list | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _solve(e: sp.Expr, w: sp.Symbol, dom: sp.Set = sp.S.Reals) -> list | None:
     try:
-        return _finite_real_set(sp.solveset(e, w, dom))
-    except Exception:
+        with deadline():
+            return _finite_real_set(sp.solveset(e, w, dom))
+    except (Exception, _Timeout):
         return None
 
 
@@ -107,12 +158,15 @@ def _check_domain(f: sp.Expr, w: sp.Symbol) -> None:
     """f and f'' must be defined and continuous on all of R (Definition 3.1 needs f twice
     differentiable; we ask for a continuous f'' so that the interval layer applies)."""
     from sympy.calculus.util import continuous_domain
+
+    from warmup_theory.theory.certify.stable import smooth_stand_in
     f2 = sp.diff(f, w, 2)
     if f2.has(sp.DiracDelta, sp.Heaviside, sp.Derivative, sp.Subs):
         raise ValueError(f"expr {f}: sympy's f'' = {f2} has DiracDelta/Heaviside terms; certify needs "
                          "f twice continuously differentiable on R and does not simplify such terms "
                          "(even where they vanish, e.g. |w|³)")
-    for what, e in (("f", f), ("f''", f2)):
+    g = smooth_stand_in(f, w)  # log-sum-exp terms are smooth on R: sympy's domain search cannot see it
+    for what, e in (("f", g), ("f''", sp.diff(g, w, 2))):
         try:
             dom = continuous_domain(e, w, sp.S.Reals)
         except Exception:

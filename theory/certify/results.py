@@ -14,7 +14,8 @@ import sympy as sp
 from warmup_theory.theory.certify import interval as civ
 from warmup_theory.theory.validate import check_scalar, is_symbolic
 
-__all__ = ["Answer", "Bracket", "Certificate", "bisect_min_h1", "rational"]
+__all__ = ["Answer", "Bracket", "BoxBracket", "Certificate", "UndecidedError", "Verdict", "bisect_min_h1",
+           "rational", "BOX", "BRACKET", "EXACT", "UNCERT"]
 
 EXACT, BRACKET, BOX, UNCERT = "exact", "bracket", "box-bracket", "uncertified"
 _BISECT_RTOL = 1e-6  # min_H1 brackets are bisected to this relative width
@@ -42,6 +43,89 @@ class Bracket:
 
 
 @dataclass(frozen=True)
+class BoxBracket(Bracket):
+    """A bracket valid on ``box`` only (both f* and the supremum of φ taken over the box): it says
+    nothing about the function outside the box, so it never stands for a global value."""
+
+    box: tuple[tuple[float, float], ...] = ()
+
+    def __str__(self) -> str:
+        return f"[{self.lower:.10g}, {self.upper:.10g}] on the box {_box_str(self.box)} only (not global)"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict, with ``box`` and ``scope = "box"``."""
+        return {**super().to_dict(), "box": [list(b) for b in self.box], "scope": "box"}
+
+
+def _box_str(box: tuple[tuple[float, float], ...]) -> str:
+    return "×".join(f"[{a:g}, {b:g}]" for a, b in box)
+
+
+class UndecidedError(ValueError):
+    """``bool()`` of an undecided :class:`Verdict` (a ValueError, as ``holds`` raised before)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Verdict:
+    """Three-valued answer of ``holds``: ``value`` True / False (proven) or None (undecided).
+
+    ``bool(v)`` is the proven value; for an undecided verdict it raises :class:`UndecidedError`
+    (so ``if c.holds(...)`` can never silently read "undecided" as False).  ``v == True`` compares
+    the value; ``v.decided`` and ``v.state`` ("true" / "false" / "undecided") never raise.
+    ``reason`` says how it was decided or why not; ``on_box`` is the verdict on the certification
+    box of a box bracket (``box``), which is not a global verdict.
+
+    >>> v = Verdict(None, "H0 lies inside the bracket")
+    >>> v.state, v.decided, str(v)
+    ('undecided', False, 'undecided: H0 lies inside the bracket')
+    >>> bool(Verdict(True, "H0 >= upper end of φ(H1)"))
+    True
+    """
+
+    value: bool | None
+    reason: str = ""
+    on_box: bool | None = None
+    box: tuple[tuple[float, float], ...] | None = None
+
+    def __bool__(self) -> bool:
+        if self.value is None:
+            raise UndecidedError(f"holds() is undecided: {self.reason}")
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, bool):
+            return self.value is other
+        if isinstance(other, Verdict):
+            return (self.value, self.reason, self.on_box, self.box) == (other.value, other.reason,
+                                                                        other.on_box, other.box)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.reason, self.on_box, self.box))
+
+    @property
+    def decided(self) -> bool:
+        """True when ``value`` is True or False."""
+        return self.value is not None
+
+    @property
+    def state(self) -> str:
+        """"true", "false" or "undecided"."""
+        return "undecided" if self.value is None else str(self.value).lower()
+
+    def __str__(self) -> str:
+        s = str(self.value) if self.value is not None else "undecided"
+        if self.box is not None:
+            s += f" (on the box {_box_str(self.box)}: {self.on_box})"
+        return f"{s}: {self.reason}" if self.reason else s
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-serialisable dict."""
+        return {"value": self.value, "state": self.state, "reason": self.reason, "on_box": self.on_box,
+                "box": None if self.box is None else [list(b) for b in self.box]}
+
+
+@dataclass(frozen=True)
 class Answer:
     """One certified answer: ``value`` (sympy number / ``sympy.oo`` when exact, else a
     :class:`Bracket`), ``method`` (exact | bracket | box-bracket | uncertified) and a note."""
@@ -64,6 +148,12 @@ class Answer:
     def exact(self) -> bool:
         """True when the value is exact (a sympy number or expression), not a bracket."""
         return self.method == EXACT
+
+    def __str__(self) -> str:
+        v = self.value
+        txt = str(v) if not isinstance(v, Bracket) or isinstance(v, BoxBracket) else \
+            f"[{v.lower:.10g}, {v.upper:.10g}]"
+        return f"{txt} ({self.method})"
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
@@ -120,10 +210,12 @@ class Certificate:
             raise NotImplementedError("min_H1 with a symbolic H0 is not supported")
         return self._engine.min_h1(float(H0))
 
-    def holds(self, H0: Any, H1: Any) -> bool:
-        """Whether ||∇²f|| <= H0 + H1(f − f*) everywhere (on ``box`` for a box-bracket).
+    def holds(self, H0: Any, H1: Any) -> Verdict:
+        """Whether ||∇²f|| <= H0 + H1(f − f*) everywhere on R^d, as a three-valued :class:`Verdict`
+        (True / False proven, or undecided when the certified bracket of φ(H1) cannot separate H0).
 
-        Raises ``ValueError`` when the certified bracket of φ(H1) cannot separate H0.
+        For a box-bracket certificate the global value is undecided unless the box proves it
+        (a violation at H1 = 0, or φ(0) = ∞ along a ray); the box's own verdict is ``on_box``.
         """
         check_scalar("H0", H0, low=0)
         check_scalar("H1", H1, low=0)

@@ -31,6 +31,8 @@ R); :func:`elementary` rewrites back, for sympy's limits and solvers.
 >>> g = normalise(sp.log(1 + sp.exp(w)) + w**2/10, w)
 >>> g
 w**2/10 + LogSumExp(0, w)
+>>> normalise(sp.log(1 + sp.exp(w)) - w/2, w)               # the line moves inside: log 2cosh(w/2)
+LogSumExp(-w/2, w/2)
 >>> stable_diff(g, w, 2)
 Softmax(0, 0, w)*Softmax(1, 0, w) + 1/5
 >>> normalise(sp.log(sp.exp(2*w) + sp.exp(-w) + 1), w)      # three logits (cross-entropy)
@@ -47,7 +49,8 @@ from typing import Any
 import sympy as sp
 from mpmath import iv
 
-__all__ = ["LogSumExp", "Softmax", "LogCosh", "normalise", "elementary", "is_stable", "stable_diff"]
+__all__ = ["LogSumExp", "Softmax", "LogCosh", "normalise", "elementary", "is_stable", "smooth_stand_in",
+           "stable_diff"]
 
 _PINF = float("inf")
 
@@ -169,6 +172,17 @@ def elementary(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, _PRIMS), lambda e: e.rewrite(sp.log))
 
 
+def smooth_stand_in(expr: sp.Expr, w: sp.Symbol) -> sp.Expr:
+    """``expr`` with each stable primitive of :func:`normalise` replaced by a function that is smooth
+    exactly where the primitive's arguments are (LogSumExp(v) -> Σ e^{v_j}, Softmax(j; v) -> e^{v_j},
+    LogCosh(u) -> cosh u): same domain of continuity and of twice-differentiability, for sympy's
+    domain search."""
+    g = normalise(expr, w)
+    return g.replace(lambda e: isinstance(e, (LogSumExp, Softmax)),
+                     lambda e: sp.Add(*[sp.exp(v) for v in e.args[int(isinstance(e, Softmax)):]])) \
+        .replace(lambda e: isinstance(e, LogCosh), lambda e: sp.cosh(e.args[0]))
+
+
 def stable_diff(expr: sp.Expr, w: sp.Symbol, n: int = 1) -> sp.Expr:
     """n-th derivative keeping the stable form: tanh² is written 1 − sech², so that 1 − tanh²u
     (the derivative of tanh) collapses to sech²u, a nonnegative product."""
@@ -274,4 +288,22 @@ def normalise(expr: sp.Expr, w: sp.Symbol) -> sp.Expr:
             if isinstance(e, sp.Mul):
                 return sp.Mul(*[rw(g) for g in e.args])
         return e.func(*[rw(a) for a in e.args])
-    return rw(expr)
+    return _absorb_affine(rw(expr), w)
+
+
+def _absorb_affine(e: sp.Expr, w: sp.Symbol) -> sp.Expr:
+    """c·LogSumExp(v) + a·w + b = c·LogSumExp(v + (a·w + b)/c) (c > 0): the affine part moves inside, so
+    that e.g. softplus(w) − w/2 becomes LogSumExp(−w/2, w/2) and its interval lower bound stays finite
+    on both tails (a growing LogSumExp minus a growing line is [x, ∞) − [y, ∞) = [−∞, ∞])."""
+    terms = list(sp.Add.make_args(e))
+    aff = [t for t in terms if t.is_polynomial(w) and sp.degree(t, w) <= 1]
+    lin = sp.Add(*aff)
+    if not lin.has(w):
+        return e
+    for i, t in enumerate(terms):
+        c, rest = t.as_independent(w, as_Add=False)
+        if isinstance(rest, LogSumExp) and c.is_number and c.is_positive:
+            new = c * LogSumExp(*_sorted([sp.expand(v + lin / c) for v in rest.args]))
+            others = [u for j, u in enumerate(terms) if j != i and u not in aff]
+            return sp.Add(new, *others)
+    return e
