@@ -245,7 +245,9 @@ def test_aiming_recursion_edges():
 
 
 def test_aiming_fixed_edges():
-    assert B.aiming_fixed_iterations(1.0, 0.0, 1.0, 1.0, 1.0, 1e-2) == 200.0
+    # H1 = 0, θ = 1: default η = 1/L = 1 (sharp form): least K with 0.01K + 1e-4·(K(K−1)/4) >= 1/2 is 46
+    assert B.aiming_fixed_iterations(1.0, 0.0, 1.0, 1.0, 1.0, 1e-2) == 46.0
+    assert 0.01 * 45 + 1e-4 * 45 * 44 / 4 < 0.5 <= 0.01 * 46 + 1e-4 * 46 * 45 / 4
     assert B.aiming_fixed_lower_iterations(1.0, 1.0, 3.0, 100.0, 1.0, 1e-4) == 0.0  # theta > 2
     assert B.aiming_fixed_lower_iterations(0.0, 1.0, 1.0, 100.0, 1.0, 1e-4) == 0.0  # H0 = 0
     with pytest.raises(ValueError, match="eta"):

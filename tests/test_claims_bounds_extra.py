@@ -91,8 +91,11 @@ def test_gd_never_exceeds_aiming_fixed_bound(seed: int, kind: str, random_step: 
 
 
 def test_aiming_fixed_bound_hand_values() -> None:
-    # H1 = 0, θ = 1, H0 = 1, gap0 = 1: default η = min(1, 1/2) = 1/2, c = 2 − 1 = 1, K = ceil(1/(0.5·1e-2))
-    assert B.aiming_fixed_iterations(1.0, 0.0, 1.0, 1.0, 1.0, 1e-2) == 200.0
+    # H1 = 0, θ = 1, H0 = 1, gap0 = 1, η = 1/4: telescoping c = 2 − 1/2, K = ceil(1/(0.25·1.5·1e-2)) = 267;
+    # sharp: c' = 7/32, β = 3/32, least K with 0.01K + 1e-4(7K(K−1)/64 + 3K/32) >= 2 is 169 (the smaller)
+    assert B.aiming_fixed_iterations(1.0, 0.0, 1.0, 1.0, 1.0, 1e-2, eta=0.25) == 169.0
+    q = [0.01 * k + 1e-4 * (7 * k * (k - 1) / 64 + 3 * k / 32) for k in (168, 169)]
+    assert q[0] < 2 <= q[1] and math.ceil(1 / (0.25 * 1.5 * 1e-2)) == 267
     # gap0 <= eps: 0
     assert B.aiming_fixed_iterations(1.0, 1.0, 1.0, 1e-3, 5.0, 1e-2) == 0.0
 

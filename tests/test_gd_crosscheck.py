@@ -162,8 +162,7 @@ def test_aiming_upper_bounds_hold(kind, seed, log_eps, scale):
     W0 = rng.standard_normal((m, p.dim)) * scale / max(1.0, math.sqrt(H1))
     gap0 = p.gap(W0)
     dist0 = p.minimiser_dist(torch.as_tensor(W0)).numpy()
-    L0, G = H0 + H1 * gap0, 2 * H0 + H1 * gap0
-    eta_fx = np.minimum(1.0 / L0, theta / G)   # the default step of aiming_fixed_iterations
+    eta_fx = np.array([bounds.aiming_fixed_default_step(H0, H1, theta, g) for g in gap0])  # its default step
     alpha = np.concatenate([np.full(m, 10 * H0), 1.0 / eta_fx])
     beta = np.concatenate([np.full(m, 20 * H1), np.zeros(m)])
     up_ad = [bounds.aiming_adaptive_iterations(H0, H1, theta, dist0[i], eps, gap0=gap0[i]) for i in range(m)]

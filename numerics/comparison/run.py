@@ -11,8 +11,8 @@ For the class of (H0,H1)-smooth f (Definition 3.1, v2: ‖∇²f(w)‖₂ <= H0 
   ==============  ===============================  ==================================================
   warmup          1/(10·H0 + 20·H1·Δ_k), Eq. (1)   Thm 4.3 (corrected) / Thm 4.2 (toolkit's form)
   warmup-family   1/(a·H0 + b·H1·Δ_k), best (a,b)  toolkit's family form of Thm 4.3 / none proven
-  fixed 1/L0      1/(H0 + H1·Δ0) (aiming: also     pl_fixed_iterations / aiming_fixed_iterations
-                  <= θ/(2H0 + H1·Δ0))
+  fixed 1/L0      1/(H0 + H1·Δ0) (aiming: its       pl_fixed_iterations / aiming_fixed_iterations
+                  aiming_fixed_default_step)
   fixed eta_bar   η̄, the largest class-stable      the same at η̄ when η̄ is in their range
   ==============  ===============================  ==================================================
 
@@ -102,7 +102,7 @@ def _rows(H0: float, H1: float, mu: float | None, theta: float | None, gap0: flo
         assert theta is not None and dist0 is not None
         up_w = _try(lambda: tb.aiming_adaptive_iterations(H0, H1, theta, dist0, eps, gap0=gap0))
         up_f = None
-        eta1 = min(1.0 / L0, theta / (2 * H0 + H1 * gap0))
+        eta1 = float(tb.aiming_fixed_default_step(H0, H1, theta, gap0))
         up_1 = _try(lambda: tb.aiming_fixed_iterations(H0, H1, theta, gap0, dist0, eps))
         lo_1 = _try(lambda: tb.aiming_fixed_lower_iterations(H0, H1, theta, gap0, dist0, eps, eta=eta1))
         eta_bar = float(tb.aiming_fixed_step_upper(H0, H1, theta, gap0))

@@ -105,7 +105,8 @@ def gd_aiming_batch(rng: np.random.Generator, n: int, kind: str, random_step: bo
     if random_step:
         eta = rng.uniform(0.1, 0.95, n) * np.minimum(2 / L0, 2 * theta / G)
     else:
-        eta = np.minimum(1 / L0, theta / G)
+        eta = np.array([B.aiming_fixed_default_step(float(H0[i]), float(H1[i]), float(theta[i]), float(gap0[i]))
+                        for i in range(n)])
     c = 2 * theta - eta * G
     w = start(gap_start)
     bound = np.array([B.aiming_fixed_iterations(float(H0[i]), float(H1[i]), float(theta[i]), float(gap0[i]),

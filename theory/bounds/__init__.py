@@ -14,6 +14,7 @@ f(w_k) − f* <= eps for all k >= K.  Printed forms of the paper are reachable w
 from warmup_theory.theory.bounds.aiming import (
     aiming_adaptive_iterations,
     aiming_adaptive_recursion_iterations,
+    aiming_fixed_default_step,
     aiming_fixed_iterations,
     aiming_fixed_lower_iterations,
 )
@@ -33,6 +34,7 @@ from warmup_theory.theory.bounds.sgd import (
     sgd_pl_adaptive_iterations,
     sgd_pl_fixed_iterations,
 )
+from warmup_theory.theory.bounds.sharp import pl_adaptive_contraction_iterations
 from warmup_theory.theory.bounds.steps import (
     BEST_ADAPTIVE_FAMILY,
     PAPER_ADAPTIVE_FAMILY,
@@ -51,10 +53,12 @@ from warmup_theory.theory.bounds.steps import (
 __all__ = [
     "BEST_ADAPTIVE_FAMILY", "PAPER_ADAPTIVE_FAMILY", "PLLowerBoundWitness", "RecursionResult",
     "adaptive_family_admissible", "adaptive_family_rate", "adaptive_step", "adaptive_step_family",
-    "aiming_adaptive_iterations", "aiming_adaptive_recursion_iterations", "aiming_fixed_iterations",
+    "aiming_adaptive_iterations", "aiming_adaptive_recursion_iterations", "aiming_fixed_default_step",
+    "aiming_fixed_iterations",
     "aiming_fixed_lower_iterations",
     "aiming_fixed_step", "aiming_fixed_step_upper", "cosh_instability_step", "hard_instability_step",
-    "pl_adaptive_family_iterations", "pl_adaptive_iterations", "pl_adaptive_recursion_iterations",
+    "pl_adaptive_contraction_iterations", "pl_adaptive_family_iterations", "pl_adaptive_iterations",
+    "pl_adaptive_recursion_iterations",
     "pl_fixed_iterations",
     "pl_fixed_lower_iterations", "pl_fixed_recursion_iterations", "pl_fixed_step", "pl_fixed_step_upper",
     "pl_lower_bound_witness",

@@ -15,8 +15,8 @@ and the gap never increases afterwards (descent lemma).  H1 = 0: 10H0·d0²/(eps
 ε-free 20H1·d0²/(2θ − 1/5).  For θ <= 1/10 this proof gives nothing (ValueError naming theta).
 
 **Fixed step, upper** (:func:`aiming_fixed_iterations`, own): η <= 2/L0 with
-c = 2θ − η(2H0 + H1·gap0) > 0 gives d⁺² <= d² − ηcΔ, so K = ceil(d0²/(η·c·eps)); default
-η = min(1/L0, θ/(2H0 + H1·gap0)) (then c >= θ).
+c = 2θ − η(2H0 + H1·gap0) > 0 gives d⁺² <= d² − ηcΔ, so K = ceil(d0²/(η·c·eps)); for η <= (2 − 1/θ)/L0 the
+sharp count of :mod:`warmup_theory.theory.bounds.sharp` (classical at H1 = 0) is taken when smaller.
 
 **Thm 4.1(1–2), fixed-step lower bound** (:func:`aiming_fixed_lower_iterations`, own).  For θ <= 2 the
 quadratic q_λ(w) = (λ/2)w² (λ <= H0) is θ-aiming; started at w0 = dist0 (gap λ·dist0²/2 <= gap0) GD needs
@@ -40,11 +40,13 @@ from typing import Any
 import sympy as sp
 
 from warmup_theory.theory.bounds.common import NONNEG, POS, backend, checked
+from warmup_theory.theory.bounds.sharp import aiming_fixed_sharp_count, aiming_sharp_eta_max
 from warmup_theory.theory.bounds.steps import _check_H, aiming_fixed_step, aiming_fixed_step_upper
 
 __all__ = [
     "aiming_adaptive_iterations",
     "aiming_adaptive_recursion_iterations",
+    "aiming_fixed_default_step",
     "aiming_fixed_iterations",
     "aiming_fixed_lower_iterations",
 ]
@@ -73,14 +75,36 @@ def aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps: An
     return val if ops.symbolic else float(val)
 
 
+def aiming_fixed_default_step(H0: Any, H1: Any, theta: Any, gap0: Any) -> Any:
+    """The step ``aiming_fixed_iterations`` is stated for by default: min(1, 2 − 1/θ)/L0 for θ >= 2/3 (the sharp
+    form's range; 1/L0 for θ >= 1), else min(1/L0, θ/G); L0 = H0 + H1·gap0, G = 2H0 + H1·gap0.
+
+    >>> aiming_fixed_default_step(1.0, 0.0, 1.0, 1.0), aiming_fixed_default_step(1.0, 0.0, 0.5, 1.0)
+    (1.0, 0.25)
+    """
+    ops, (H0, H1, theta, gap0) = backend(H0, H1, theta, gap0)
+    L0, G = H0 + H1 * gap0, 2 * H0 + H1 * gap0
+    if ops.symbolic:
+        return sp.Piecewise((ops.min(1, 2 - 1 / theta) / L0, theta >= sp.Rational(2, 3)),
+                            (ops.min(1 / L0, theta / G), True))
+    return min(1.0, 2.0 - 1.0 / theta) / L0 if theta >= 2 / 3 else min(1 / L0, theta / G)
+
+
 def aiming_fixed_iterations(H0: Any, H1: Any, theta: Any, gap0: Any, dist0: Any, eps: Any,
                             eta: Any = None) -> Any:
     """Upper bound for fixed-step GD on θ-aiming (H0,H1)-smooth f, start gap <= gap0 (toolkit's own).
 
-    K = ceil(dist0²/(η·c·eps)), c = 2θ − η(2H0 + H1·gap0) > 0, η <= 2/(H0 + H1·gap0); 0 if gap0 <= eps.
+    Two proofs, the smaller count where both apply (L0 = H0 + H1·gap0, G = 2H0 + H1·gap0, d = dist0):
+
+    * telescoping: η <= 2/L0 with c = 2θ − η·G > 0: K = ceil(d²/(η·c·eps));
+    * sharp (:mod:`warmup_theory.theory.bounds.sharp`): θ > 1/2 and η <= (2 − 1/θ)/L0: the least K with
+      eps·K + (θ²eps²/d²)(c'·K(K−1)/2 + β·K) >= d²/(2ηθ), c' = η(1 − L0η/2), β = c' − η/(2θ).  At H1 = 0,
+      θ = 1 it accepts the classical η = 1/L and is within 2x of the tight L·d²/(4N + 2) (PEPit) once N >= 8.
+
+    Default η = 1/L0·min(1, 2 − 1/θ) for θ >= 2/3, else min(1/L0, θ/G).  0 if gap0 <= eps.
 
     >>> aiming_fixed_iterations(1.0, 0.0, 1.0, 1.0, 1.0, 1e-2)
-    200.0
+    46.0
     """
     _check_H(H0, H1)
     checked(theta=(theta, POS), gap0=(gap0, NONNEG), dist0=(dist0, NONNEG), eps=(eps, POS))
@@ -88,22 +112,34 @@ def aiming_fixed_iterations(H0: Any, H1: Any, theta: Any, gap0: Any, dist0: Any,
     ops, (H0, H1, theta, gap0, dist0, eps) = backend(H0, H1, theta, gap0, dist0, eps)
     L0, G = H0 + H1 * gap0, 2 * H0 + H1 * gap0
     if eta is None:
-        eta = ops.min(1 / L0, theta / G)
+        eta = aiming_fixed_default_step(H0, H1, theta, gap0)
     else:
         checked(eta=(eta, POS))
         if not ops.symbolic:
             eta = float(eta)
             if eta > float(eta_max):
                 raise ValueError(f"eta must be in (0, {float(eta_max)!r}] (certified stable), got {eta!r}")
-            if 2 * theta - eta * G <= 0:
-                raise ValueError(f"eta must be < 2*theta/(2*H0 + H1*gap0) = {2 * theta / G!r}, got {eta!r}; "
+            if 2 * theta - eta * G <= 0 and eta > aiming_sharp_eta_max(L0, theta):
+                raise ValueError(f"eta must be < 2*theta/(2*H0 + H1*gap0) = {2 * theta / G!r} or <= "
+                                 f"(2 - 1/theta)/(H0 + H1*gap0) = {aiming_sharp_eta_max(L0, theta)!r}, got {eta!r}; "
                                  "aiming_fixed_step() is the largest stable step, not one this bound covers: pass "
-                                 "eta=None for min(1/(H0 + H1*gap0), theta/(2*H0 + H1*gap0))")
+                                 "eta=None for the default step")
         else:
             eta = sp.sympify(eta)
     c = 2 * theta - eta * G
-    val = ops.where((gap0 <= eps, lambda: 0), otherwise=lambda: ops.ceil((dist0 * dist0) / (eta * c * eps)))
-    return val if ops.symbolic else float(val)
+    if not ops.symbolic:
+        if gap0 <= eps:
+            return 0.0
+        counts = [float(ops.ceil((dist0 * dist0) / (eta * c * eps)))] if c > 0 else []
+        if eta <= aiming_sharp_eta_max(L0, theta):
+            counts.append(aiming_fixed_sharp_count(L0, theta, dist0, eps, eta))
+        return min(counts)
+    old = ops.ceil((dist0 * dist0) / (eta * c * eps))
+    sharp = aiming_fixed_sharp_count(L0, theta, dist0, eps, eta)
+    val = ops.where((gap0 <= eps, lambda: 0), (sp.And(eta <= aiming_sharp_eta_max(L0, theta), c > 0),
+                                                lambda: ops.min(old, sharp)),
+                    (eta <= aiming_sharp_eta_max(L0, theta), lambda: sharp), otherwise=lambda: old)
+    return val
 
 
 def aiming_fixed_lower_iterations(H0: Any, H1: Any, theta: Any, gap0: Any, dist0: Any, eps: Any,
