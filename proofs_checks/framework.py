@@ -60,7 +60,7 @@ __all__ = [
     "run_claim",
 ]
 
-METHODS = ("symbolic", "certified-numeric", "cited", "hand", "sampled", "model")
+METHODS = ("symbolic", "certified-numeric", "cited", "hand", "instance", "sampled", "model")
 VERDICTS = ("proved", "holds", "defective", "failed")
 
 
@@ -111,11 +111,19 @@ class Proof:
         return self.nonneg(sp.sympify(rhs) - sp.sympify(lhs), description)
 
     # -- other arguments ---------------------------------------------------
-    def fact(self, description: str, ok: bool, *, method: str = "symbolic", detail: str = "") -> bool:
-        """Record an argument checked by the caller (``method`` in METHODS)."""
+    def fact(self, description: str, ok: bool, *, method: str = "symbolic", detail: str = "",
+             role: str = "proof") -> bool:
+        """Record an argument checked by the caller (``method`` in METHODS; ``role`` "proof" or "check").
+
+        ``method="instance"``: ``ok`` was computed on one or a few numeric instances (not a proof: a proof
+        step of this kind caps the verdict at ``holds``); ``role="check"``: a cross-check of the
+        implementation (e.g. the calculator's symbolic and float paths agree), not a step of the argument.
+        """
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-        self.steps.append(Step(description, method, bool(ok), detail))
+        if role not in ("proof", "check"):
+            raise ValueError(f"role must be 'proof' or 'check', got {role!r}")
+        self.steps.append(Step(description, method, bool(ok), detail, role))
         return bool(ok)
 
     def cite(self, description: str, *, standard: bool = True, detail: str = "") -> bool:
@@ -356,7 +364,7 @@ def run_claim(c: Claim) -> ClaimResult:
         verdict = "defective" if error is None and p.witnesses else "failed"
     elif not all_ok:
         verdict = "failed"
-    elif any(s.role == "proof" and s.method in ("sampled", "model", "hand") for s in steps) or not any(
+    elif any(s.role == "proof" and s.method in ("instance", "sampled", "model", "hand") for s in steps) or not any(
         s.role == "proof" for s in steps
     ):
         verdict = "holds"
