@@ -52,11 +52,11 @@ from warmup_theory.theory.certify.results import (
     bisect_min_h1,
     rational,
 )
-from warmup_theory.theory.certify.stable import is_stable, normalise, stable_diff
+from warmup_theory.theory.certify.stable import elementary, is_stable, normalise, stable_diff
 
 __all__ = ["build_1d"]
 
-_EXACT_SECONDS = 2.0  # past this, a numeric-H1 query stops trying closed forms and bounds by intervals
+_EXACT_SECONDS = 1.0  # past this, a numeric-H1 query stops trying closed forms and bounds by intervals
 
 
 class Engine1D(BranchAndBound1D):
@@ -64,12 +64,25 @@ class Engine1D(BranchAndBound1D):
 
     def __init__(self, f: sp.Expr, w: sp.Symbol) -> None:
         self.f, self.w = f, w
-        self.f1 = sp.diff(f, w)
-        self.f2 = sp.diff(f, w, 2)
-        self.f3 = sp.diff(f, w, 3)
-        f2s = _simp(self.f2)
+        self._h = sp.Symbol("_h_certify", nonnegative=True)
+        self.fs = f
+        # interval work uses the stable normal form (theory.certify.stable) where one applies; sympy's
+        # limits and solvers get its derivatives rewritten back to elementary functions, which are
+        # smaller than sympy's own (e.g. e^w/(1 + e^w)² for softplus'' instead of a difference of two
+        # fractions) and several times faster in its limits
+        sf = normalise(f, w)
+        self.stable = is_stable(sf)
+        if self.stable:
+            self.bf, sf1 = sf, stable_diff(sf, w)
+            self.bf2 = stable_diff(sf1, w)
+            sf3 = stable_diff(self.bf2, w)
+            self.f1, self.f2, self.f3 = elementary(sf1), elementary(self.bf2), elementary(sf3)
+            f2s = self.f2
+        else:
+            self.f1, self.f2, self.f3 = sp.diff(f, w), sp.diff(f, w, 2), sp.diff(f, w, 3)
+            f2s = _simp(self.f2)
         self.f2s = f2s
-        if f2s.is_nonnegative or self.f2.is_nonnegative:
+        if f2s.is_nonnegative or self.f2.is_nonnegative or (self.stable and self.bf2.is_nonnegative):
             self.sign = 1
         elif f2s.is_nonpositive or self.f2.is_nonpositive:
             self.sign = -1
@@ -78,18 +91,7 @@ class Engine1D(BranchAndBound1D):
         self.g = self.f2 if self.sign == 1 else -self.f2 if self.sign == -1 else sp.Abs(self.f2)
         if sp.count_ops(f2s) > sp.count_ops(self.f2):
             self.f2s = f2s = self.f2  # keep the smaller form (interval cost, limits)
-        self.fs = f
-        self._h = sp.Symbol("_h_certify", nonnegative=True)
-        # interval work uses the stable normal form (theory.certify.stable) where one applies
-        sf = normalise(f, w)
-        self.stable = is_stable(sf)
-        if self.stable:
-            self.bf, sf1 = sf, stable_diff(sf, w)
-            self.bf2 = stable_diff(sf1, w)
-            sf3 = stable_diff(self.bf2, w)
-            if self.sign == 0 and self.bf2.is_nonnegative:
-                self.sign, self.g = 1, self.f2
-        else:
+        if not self.stable:
             self.bf, sf1, self.bf2, sf3 = f, self.f1, self.f2, self.f3
         self.iv_f = civ.compile_iv(self.bf, (w,))
         self.iv_f1 = civ.compile_iv(sf1, (w,))

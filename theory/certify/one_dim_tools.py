@@ -21,7 +21,7 @@ class _Timeout(BaseException):
     """Raised by :func:`deadline` (a BaseException, so sympy's ``except Exception`` cannot swallow it)."""
 
 
-_SYMPY_SECONDS = 1.5  # one sympy limit / solveset / simplify call; past it the call counts as "not found"
+_SYMPY_SECONDS = 1.0  # one sympy limit / solveset / simplify call; past it the call counts as "not found"
 
 
 @contextlib.contextmanager
