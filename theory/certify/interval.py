@@ -32,6 +32,7 @@ import functools
 import heapq
 import math
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -280,6 +281,7 @@ def maximize_1d(
     radius: float = 8.0,
     tol: float = 1e-9,
     max_boxes: int = 3000,
+    max_seconds: float = math.inf,
     known_lower: float = -math.inf,
     seeds: Sequence[float] = (),
     domain: tuple[float, float] = (-math.inf, math.inf),
@@ -290,9 +292,11 @@ def maximize_1d(
 
     ``fns`` are interval enclosures of the same function ``k`` (different algebraic
     forms); each box uses the tightest.  Stops when ``upper - lower <= tol*(1+|lower|)``
-    or after ``max_boxes`` evaluations (``converged=False``; the bracket stays valid).
+    or after ``max_boxes`` evaluations or ``max_seconds`` of wall time (``converged=False``; the
+    bracket stays valid).
     Decision mode: also stop as soon as ``upper <= stop_below`` or ``lower > stop_above``.
     """
+    stop_at = time.monotonic() + max_seconds
     a0, b0 = domain
     cuts = sorted({x for x in (a0, -radius, radius, b0) if a0 <= x <= b0})
     boxes = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i] < cuts[i + 1]]
@@ -321,7 +325,8 @@ def maximize_1d(
     frozen = -math.inf  # upper bounds of boxes that cannot be split further (|w| > 1e9 tails)
     while heap:
         ub = max(-heap[0][0], frozen)
-        if ub - best <= tol * (1 + abs(best)) or count >= max_boxes or frozen >= -heap[0][0]:
+        if ub - best <= tol * (1 + abs(best)) or count >= max_boxes or frozen >= -heap[0][0] \
+                or time.monotonic() > stop_at:
             break
         if (stop_below is not None and ub <= stop_below) or (stop_above is not None and best > stop_above):
             break

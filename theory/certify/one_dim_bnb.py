@@ -13,6 +13,8 @@ from mpmath import iv
 from warmup_theory.theory.certify import interval as civ
 from warmup_theory.theory.certify.one_dim_tools import _forms, _lohi_num, _tightest
 
+_BNB_SECONDS = 3.0  # wall-time cap of one branch-and-bound (the bracket stays valid, only wider)
+
 
 class BranchAndBound1D:
     """φ(h) by interval branch-and-bound over the real line (mixed into ``Engine1D``)."""
@@ -117,7 +119,7 @@ class BranchAndBound1D:
             stop_below = civ.lo(iv.mpf(H0) - hk * iv.mpf(self.fbr[1])) if hf else H0
             stop_above = civ.hi(iv.mpf(H0) - hk * iv.mpf(self.fbr[0])) if hf else H0
         res = civ.maximize_1d([enclose], tol=tol, known_lower=known, seeds=seeds,
-                               max_boxes=1500 if H0 is not None else 3000,
+                               max_boxes=1500 if H0 is not None else 3000, max_seconds=_BNB_SECONDS,
                                stop_below=stop_below, stop_above=stop_above)
         if res.lower == math.inf:
             lower = math.inf

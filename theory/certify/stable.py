@@ -275,6 +275,10 @@ def normalise(expr: sp.Expr, w: sp.Symbol) -> sp.Expr:
             if vs is not None and len(vs) >= 2:
                 return LogSumExp(*_sorted([rw(v) for v in vs]))
             return sp.log(rw(a))
+        if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp < -1 and e.base.is_Add:
+            r = _ratio([], e.base, w)  # (1/Σ e^{v_j})^n = (c·Softmax)^n
+            if r is not None:
+                return r ** (-e.exp)
         if isinstance(e, (sp.Mul, sp.Pow)):
             factors = sp.Mul.make_args(e)
             dens = [f for f in factors if isinstance(f, sp.Pow) and f.exp == -1 and f.base.is_Add]
@@ -287,8 +291,27 @@ def normalise(expr: sp.Expr, w: sp.Symbol) -> sp.Expr:
                     return sp.Mul(*others) * r
             if isinstance(e, sp.Mul):
                 return sp.Mul(*[rw(g) for g in e.args])
+        if isinstance(e, sp.Add):
+            return _complement(sp.Add(*[rw(a) for a in e.args]))
         return e.func(*[rw(a) for a in e.args])
     return _absorb_affine(rw(expr), w)
+
+
+def _complement(e: sp.Expr) -> sp.Expr:
+    """b − b·Softmax(j; v) = b·Σ_{k≠j} Softmax(k; v) (b a number): e.g. 1 − σ(u) = σ(−u), without the
+    cancellation 1 − [1 − ε, 1] = [0, ε] that interval arithmetic would widen."""
+    if not isinstance(e, sp.Add):
+        return e
+    terms = list(e.args)
+    const = sp.Add(*[t for t in terms if t.is_number])
+    for t in terms:
+        c, rest = t.as_independent(*t.free_symbols, as_Add=False) if t.free_symbols else (t, sp.S.One)
+        if isinstance(rest, Softmax) and const != 0 and sp.simplify(c + const) == 0:
+            j, vs = int(rest.args[0]), rest.args[1:]
+            comp = sp.Add(*[Softmax(sp.Integer(k), *vs) for k in range(len(vs)) if k != j])
+            others = [u for u in terms if u is not t and not u.is_number]
+            return sp.Add(const * comp, *others)
+    return e
 
 
 def _absorb_affine(e: sp.Expr, w: sp.Symbol) -> sp.Expr:
