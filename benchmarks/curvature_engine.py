@@ -105,7 +105,7 @@ ENGINE_HEAD = ("| model (n, HVP dtype) | threads | solver | HVPs | wall s | bare
                "| value rel. error | certified rel. width | converged |")
 
 
-def tracking(steps: int, every: int, samples: int, tol: float = 1e-3) -> list[str]:
+def tracking(steps: int, every: int, samples: int, tol: float = 2e-3) -> list[str]:
     """SGD on the 203,530-parameter MLP (512 samples, batches of 64, lr 0.05); the tracker measures
     ||H|| of the full loss every ``every`` steps (warm start, residual rule ``tol``); at ``samples``
     evenly spaced measurements a cold Lanczos run (residual 1e-8) is the reference."""
@@ -141,6 +141,7 @@ def tracking(steps: int, every: int, samples: int, tol: float = 1e-3) -> list[st
             f"max {max(hv)}, first {hv[0]} (cold); mean after the first {sum(hv[1:]) / max(len(hv) - 1, 1):.2f}",
             f"- tracker time {t_track:.1f} s (incl. the directional-curvature HVP per measurement)",
             f"- against a cold Lanczos to residual 1e-8 at {len(errs)} measurements ({sum(cold_hvps)} HVPs): "
-            f"max rel. error {max(errs):.1e}, errors {' '.join(f'{e:.0e}' for e in errs)}",
+            f"max rel. error {max(errs):.1e}",
+            f"- errors: {' '.join(f'{e:.0e}' for e in errs)}",
             f"- reference inside the tracker's bracket at every sampled point: {honest}; certified widths: "
             f"median {sorted(widths)[len(widths) // 2]:.2f}, max {max(widths):.2f}"]

@@ -84,7 +84,8 @@ DEFAULT_MAX_HVPS = {"lanczos": 100, "eigsh": 400, "power": 1000}
 #: relative width after k products cannot beat roughly (ln(1.6 sqrt(n) / delta) / (2k))^2 unless the
 #: spectrum has a gap the deflated polynomials can use; at n = 837-2,241 (CE MLPs, an attention
 #: layer) the bracket reached 1e-6 in 15-51 HVPs, while at n = 203,530 and 1,068,810 the default
-#: 100 HVPs left widths of 1e-5 to 8e-3 (the formula gives 4.6e-3 and 5.1e-3 gap-free), i.e.
+#: 100 HVPs left widths of 8.5e-6 and 8.0e-3 (4.1e-3 on the issue's 203,530-parameter data; the
+#: formula gives 4.6e-3 and 5.1e-3 gap-free), i.e.
 #: ``converged=False`` for a user who asked tol = 1e-6. Above the threshold the run stops when the
 #: Ritz residual of the value is <= tol |theta| (there is an eigenvalue within that distance of it),
 #: and the certified bracket reached is still reported (field ``stop`` says which rule was used,
@@ -92,8 +93,11 @@ DEFAULT_MAX_HVPS = {"lanczos": 100, "eigsh": 400, "power": 1000}
 AUTO_BRACKET_MAX = 20_000
 
 #: For n <= ONE_THREAD_MAX the solve runs with one torch thread (restored afterwards) unless
-#: ``threads`` is given: on the 2-core benchmark machine small HVPs are too short to gain from a
-#: second thread and lose to contention (benchmarks/RESULTS.md, issue 11, 1 vs 2 threads).
+#: ``threads`` is given: on the shared 2-core benchmark machine (load 3-5) the 837-parameter run
+#: took 0.033 s on one thread and 0.80 s on two in one run, 0.054 s and 0.032 s in another
+#: (benchmarks/RESULTS.md, issue 11): one thread is never much slower and two can be 24x slower
+#: when the other core is busy. Above it torch's setting is kept (two threads won at n = 203,530
+#: in the bracket run, 0.98 s against 2.2 s).
 ONE_THREAD_MAX = 20_000
 
 
