@@ -349,7 +349,7 @@ def test_holds_is_three_valued_on_exact_answers():
 
 def test_answer_str_names_the_method_and_box_brackets_their_box():
     from warmup_theory.theory.certify import BoxBracket
-    assert str(_cert("quartic").min_H0(2.0)) == "18 (exact)"
+    assert str(_cert("quartic").holds(17.9, 2.0)) == "False"        # as the README prints it
     b = BoxBracket(1.0, 2.0, box=((-4.0, 4.0), (-4.0, 4.0)))
     assert "box" in repr(b) and "[-4, 4]×[-4, 4]" in str(b) and "not global" in str(b)
     assert b.to_dict()["scope"] == "box" and b.contains(1.5)

@@ -72,12 +72,13 @@ class Verdict:
     ``bool(v)`` is the proven value; for an undecided verdict it raises :class:`UndecidedError`
     (so ``if c.holds(...)`` can never silently read "undecided" as False).  ``v == True`` compares
     the value; ``v.decided`` and ``v.state`` ("true" / "false" / "undecided") never raise.
-    ``reason`` says how it was decided or why not; ``on_box`` is the verdict on the certification
+    ``reason`` says how it was decided or why not (in ``repr`` and ``to_dict``; ``str`` is the value
+    alone, plus the box verdict for a box bracket); ``on_box`` is the verdict on the certification
     box of a box bracket (``box``), which is not a global verdict.
 
     >>> v = Verdict(None, "H0 lies inside the bracket")
-    >>> v.state, v.decided, str(v)
-    ('undecided', False, 'undecided: H0 lies inside the bracket')
+    >>> v.state, v.decided, str(v), v.reason
+    ('undecided', False, 'undecided', 'H0 lies inside the bracket')
     >>> bool(Verdict(True, "H0 >= upper end of φ(H1)"))
     True
     """
@@ -116,8 +117,8 @@ class Verdict:
     def __str__(self) -> str:
         s = str(self.value) if self.value is not None else "undecided"
         if self.box is not None:
-            s += f" (on the box {_box_str(self.box)}: {self.on_box})"
-        return f"{s}: {self.reason}" if self.reason else s
+            s += f" (on the box {_box_str(self.box)} only: {self.on_box})"
+        return s
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-serialisable dict."""
@@ -148,12 +149,6 @@ class Answer:
     def exact(self) -> bool:
         """True when the value is exact (a sympy number or expression), not a bracket."""
         return self.method == EXACT
-
-    def __str__(self) -> str:
-        v = self.value
-        txt = str(v) if not isinstance(v, Bracket) or isinstance(v, BoxBracket) else \
-            f"[{v.lower:.10g}, {v.upper:.10g}]"
-        return f"{txt} ({self.method})"
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-serialisable dict (the keys ``--json`` output uses)."""
