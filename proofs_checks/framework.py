@@ -55,8 +55,10 @@ __all__ = [
     "ClaimResult",
     "Proof",
     "Step",
+    "ClaimRegistry",
     "claim",
     "registry",
+    "resolve_id",
     "run_claim",
 ]
 
@@ -111,13 +113,25 @@ class Proof:
         return self.nonneg(sp.sympify(rhs) - sp.sympify(lhs), description)
 
     # -- other arguments ---------------------------------------------------
-    def fact(self, description: str, ok: bool, *, method: str = "symbolic", detail: str = "",
-             role: str = "proof") -> bool:
-        """Record an argument checked by the caller (``method`` in METHODS; ``role`` "proof" or "check").
+    def fact(self, description: str, ok: bool, *, method: str, detail: str = "", role: str = "proof") -> bool:
+        """Record an argument checked by the caller (``method`` in METHODS, required; ``role`` "proof" or "check").
 
-        ``method="instance"``: ``ok`` was computed on one or a few numeric instances (not a proof: a proof
-        step of this kind caps the verdict at ``holds``); ``role="check"``: a cross-check of the
-        implementation (e.g. the calculator's symbolic and float paths agree), not a step of the argument.
+        ``method`` says how ``ok`` was computed, and must be given (no default, so that nothing is labelled
+        "symbolic" by omission): ``"symbolic"`` — sympy decided it on symbols (or exactly, on exact numbers
+        a claim is *about*); ``"certified-numeric"`` — an interval / rigorous-error certificate;
+        ``"instance"`` — evaluated on one or a few numeric instances (a calculator at given numbers, edge
+        cases at given numbers, "symbolic path = float path" on one instance): not a proof, so a proof step of
+        this kind caps the verdict at ``holds``; ``"sampled"`` / ``"model"`` — randomized or model runs.
+        ``role="check"``: a cross-check of the implementation, not a step of the mathematical argument
+        (it must pass, but does not affect ``proved`` vs ``holds``).
+
+        >>> p = Proof()
+        >>> p.fact("calculator at H0 = 1 returns 2", True, method="instance", role="check")
+        True
+        >>> p.fact("forgot the method", True)
+        Traceback (most recent call last):
+        ...
+        TypeError: Proof.fact() missing 1 required keyword-only argument: 'method'
         """
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -309,11 +323,37 @@ def claim(
     return deco
 
 
-def registry() -> dict[str, Claim]:
+class ClaimRegistry(dict[str, Claim]):
+    """The claims by id, in report order; an old id of :data:`~warmup_theory.proofs_checks.claims.ALIASES`
+    (e.g. ``"Prop 3.4"``, now ``"Prop 3.4′ (toolkit: …)"``) is looked up as its current id."""
+
+    def __missing__(self, key: str) -> Claim:
+        from warmup_theory.proofs_checks.claims import ALIASES
+
+        if key in ALIASES and ALIASES[key] in self:
+            return self[ALIASES[key]]
+        raise KeyError(key)
+
+
+def resolve_id(claim_id: str) -> str:
+    """The current id of ``claim_id`` (itself unless it is an old id listed in ``claims.ALIASES``).
+
+    >>> resolve_id("Prop 3.4")
+    'Prop 3.4′ (toolkit: linear attention over a fixed prompt set)'
+    >>> resolve_id("Prop B.2")
+    'Prop B.2'
+    """
+    from warmup_theory.proofs_checks.claims import ALIASES
+
+    return ALIASES.get(claim_id, claim_id)
+
+
+def registry() -> ClaimRegistry:
     """All claims, after importing every module of ``warmup_theory.proofs_checks.claims``, in report order.
 
     The ids of ``claims.REPORT_ORDER`` come first, in that order, then any other claim in registration order;
     so the order depends neither on how the claims are split into modules nor on what was imported before.
+    Old ids (``claims.ALIASES``) still index the result: ``registry()["Thm 4.2"]`` is the toolkit's Thm 4.2′.
     """
     import importlib
     import pkgutil
@@ -325,13 +365,14 @@ def registry() -> dict[str, Claim]:
             importlib.import_module(f"{claims.__name__}.{info.name}")
     rank = {cid: i for i, cid in enumerate(claims.REPORT_ORDER)}
     ordered = sorted(_REGISTRY, key=lambda cid: rank.get(cid, len(rank)))  # stable: the rest keep their order
-    return {cid: _REGISTRY[cid] for cid in ordered}
+    return ClaimRegistry((cid, _REGISTRY[cid]) for cid in ordered)
 
 
 _DEPENDENCY_CACHE: dict[str, str] = {}
 
 
 def _dependency_verdict(claim_id: str) -> str:
+    claim_id = resolve_id(claim_id)
     if claim_id not in _DEPENDENCY_CACHE:
         claims = registry()
         if claim_id not in claims:

@@ -48,7 +48,7 @@ def test_sampled_only_is_holds():
 
 def test_printed_needs_witness():
     def without(p: Proof):
-        p.fact("looked for a counterexample", True)
+        p.fact("looked for a counterexample", True, method="instance")
 
     def with_w(p: Proof):
         p.witness("H0 < 0", confirmed=True, H0=-1.0)
@@ -102,3 +102,48 @@ def test_uses_carries_the_dependency_verdict():
     assert run_claim(_claim(on("dep-holds"))).verdict == "holds"
     assert run_claim(_claim(on("dep-failed"))).verdict == "failed"
     assert run_claim(_claim(on("no-such-claim-anywhere"))).verdict == "failed"
+
+
+def test_fact_requires_method():
+    """``method`` has no default: a step cannot be labelled "symbolic" by omission."""
+    import pytest
+
+    with pytest.raises(TypeError, match="method"):
+        Proof().fact("forgot the method", True)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="method must be one of"):
+        Proof().fact("bad method", True, method="numeric")
+    with pytest.raises(ValueError, match="role must be"):
+        Proof().fact("bad role", True, method="instance", role="cross-check")
+
+
+def test_numeric_instance_proof_step_caps_at_holds():
+    """A proof step checked on numeric instances (method="instance") caps the verdict at holds; the same
+    step as an implementation cross-check (role="check") leaves a symbolic proof proved; a failing check fails."""
+    x = sp.Symbol("x", real=True)
+
+    def make(role: str, ok: bool = True):
+        def proof(p: Proof):
+            p.nonneg(x**2, "square")
+            p.fact("calculator(2.0) == 4.0 at one instance", ok, method="instance", role=role)
+        return proof
+
+    as_proof, as_check = run_claim(_claim(make("proof"))), run_claim(_claim(make("check")))
+    assert as_proof.verdict == "holds" and "instance" in as_proof.method
+    assert as_check.verdict == "proved"
+    assert run_claim(_claim(make("check", ok=False))).verdict == "failed"
+
+
+def test_old_ids_resolve_to_the_toolkit_labels():
+    from warmup_theory.proofs_checks.claims import ALIASES, REPORT_ORDER
+    from warmup_theory.proofs_checks.framework import registry, resolve_id
+
+    reg = registry()
+    for old, new in ALIASES.items():
+        assert new in reg and new in REPORT_ORDER, new
+        assert old not in reg.keys() and reg[old].id == new and resolve_id(old) == new
+    for cid in ("Prop 3.4", "Prop D.1", "Thm 4.2", "Thm 4.1(1-2)"):  # toolkit replacements: labelled as such
+        assert "′ (toolkit" in resolve_id(cid)
+    import pytest
+
+    with pytest.raises(KeyError):
+        reg["no such claim"]

@@ -1,5 +1,6 @@
-"""Claims for the architectures of NOTES §4 (issue 5): Prop D.1 (one leaky-ReLU unit), Prop 3.4 (one
-linear-attention layer) and the activation constants. The deep linear network (Prop 3.2) is in
+"""Claims for the architectures of NOTES §4 (issue 5): Prop D.1′ (one leaky-ReLU unit), Prop 3.4′ (one
+linear-attention layer) — the toolkit's own statements, labelled as such (the paper's are unknown) — and the
+activation constants. The deep linear network (Prop 3.2) is in
 :mod:`~warmup_theory.proofs_checks.claims.deep_linear`, the two-layer CE network (Prop 3.3) in
 :mod:`~warmup_theory.proofs_checks.claims.two_layer`.
 
@@ -9,8 +10,13 @@ torch autograd (:func:`warmup_theory.proofs_checks.fixtures.autodiff.dense_hessi
 directly here, not taken from ``theory`` or ``numerics``).
 
 >>> from warmup_theory.proofs_checks.framework import registry
->>> {"Prop 3.2", "Prop 3.2 (printed)", "Prop 3.3", "Prop 3.3 (printed)", "Prop D.1", "Prop 3.4"} <= set(registry())
+>>> reg = registry()
+>>> all(c in reg for c in ("Prop 3.2", "Prop 3.2 (printed)", "Prop 3.3", "Prop 3.3 (printed)"))
 True
+>>> reg["Prop 3.4"].id   # the old id resolves to the toolkit's label
+'Prop 3.4′ (toolkit: linear attention over a fixed prompt set)'
+>>> reg["Prop D.1"].id
+'Prop D.1′ (toolkit: one leaky-ReLU unit, balanced weights)'
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ __all__: list[str] = []
 # Prop D.1 — one hidden leaky-ReLU unit (toolkit's own statement)
 # ----------------------------------------------------------------------------------------
 
-@claim("Prop D.1",
+@claim("Prop D.1′ (toolkit: one leaky-ReLU unit, balanced weights)",
        "Toolkit's own: f = ½‖v σ_α(wᵀX) − Y‖²_F, one hidden leaky-ReLU unit, ‖w‖ = ‖v‖, X full row rank: on the "
        "full-measure open set where no wᵀx_j = 0, ‖∇²f‖ <= 2‖X‖²(√(2f)+‖Y‖)/(α√λ_min) + ‖X‖√(2f); "
        "(H0,H1) = its tangent at f_ref >= f* (leaky_relu_constants)")
@@ -100,7 +106,7 @@ def _sample_leaky(rng: np.random.Generator) -> tuple[float, float]:
 # Prop 3.4 / E.2 — one linear-attention layer (toolkit's own statement)
 # ----------------------------------------------------------------------------------------
 
-@claim("Prop 3.4",
+@claim("Prop 3.4′ (toolkit: linear attention over a fixed prompt set)",
        "Toolkit's own (linear attention, fixed T prompts): f = (1/T)Σ(Z1_t[−1,−1] − y_t)² + (λP/2)‖P‖² + (λQ/2)‖Q‖², "
        "Z1 = Z + PZM(ZᵀQZ)/n: ‖∇²f‖ <= max(λP,λQ) + K + H1 f, H1 = max(4K²/min(λP,λQ), K), "
        "K = max_t ‖Z_tMZ_tᵀ/n‖₂‖Z_t[:,−1]‖ (attention_constants)")
@@ -129,7 +135,8 @@ def _prop_3_4(p: Proof) -> None:
     c = attention_constants(K, lo, hi_, 0)
     p.fact("implemented H1 = max(4K²/min λ, K), H0 = max λ + K + H1 f*",
            sp.simplify(c.H1 - sp.Max(4 * K**2 / sp.Min(lo, hi_), K)) == 0
-           and sp.simplify(attention_constants(K, lo, hi_, F).H0 - (sp.Max(lo, hi_) + K + c.H1 * F)) == 0)
+           and sp.simplify(attention_constants(K, lo, hi_, F).H0 - (sp.Max(lo, hi_) + K + c.H1 * F)) == 0,
+           method="symbolic")
     p.sample("‖∇²f‖₂ (dense torch Hessian) <= H0 + H1(f − f*) on random prompts (d = 1–2, n = 2–4, T = 1–3) "
              "and random (P, Q) at scales 10^±1 (bound independent of f*)", _sample_attention, n=30, seed=11, rtol=1e-7)
 
@@ -199,19 +206,25 @@ def _activation_constants(p: Proof) -> None:
     p.identity(sp.diff(d1, s), npdf * (2 - s**2), "GELU: (Φ + sφ)' = φ_N(s)(2 − s²): critical points ±√2")
     p.identity(sp.diff(d2, s), npdf * s * (s**2 - 4), "GELU: ((2 − s²)φ_N)' = sφ_N(s)(s² − 4): critical points 0, ±2")
     lims = [sp.limit(d1, s, sp.oo), sp.limit(d1, s, -sp.oo), sp.limit(d2, s, sp.oo)]
-    C2g = float(d1.subs(s, sp.sqrt(2)))
-    C3g = float(d2.subs(s, 0))
+    C2e, C3e = d1.subs(s, sp.sqrt(2)), d2.subs(s, 0)
+    # exact constants; sympy decides the sign of each closed-form difference (no float comparison)
     p.fact("GELU: C2 = max(|φ'(±√2)|, limits 1, 0) = Φ(√2) + √2φ_N(√2); C3 = max(|φ''(0)|, |φ''(±2)|, 0) = √(2/π); "
            "C1 = sup|Φ| = 1 (limit at +∞)",
-           lims == [1, 0, 0] and abs(C3g - math.sqrt(2 / math.pi)) < 1e-15 and C2g > abs(float(d1.subs(s, -sp.sqrt(2))))
-           and abs(float(d2.subs(s, 2))) < C3g and C2g > 1 and sp.limit(Phi, s, sp.oo) == 1)
+           lims == [1, 0, 0] and sp.simplify(C3e - sp.sqrt(2 / sp.pi)) == 0
+           and bool((C2e - sp.Abs(d1.subs(s, -sp.sqrt(2)))).is_positive)
+           and bool((C3e - sp.Abs(d2.subs(s, 2))).is_positive) and bool((C2e - 1).is_positive)
+           and sp.limit(Phi, s, sp.oo) == 1, method="symbolic")
+    p.fact("softplus: φ(s)/s -> +∞ as s -> 0+ (sympy limit), so C1 = ∞; s²: φ(s)/s = s and φ' = 2s are unbounded",
+           sp.limit(sp.log(1 + sp.exp(s)) / s, s, 0, "+") is sp.oo and sp.limit(s**2 / s, s, sp.oo) is sp.oo
+           and sp.limit(sp.diff(s**2, s), s, sp.oo) is sp.oo, method="symbolic")
     for bad, label in ((sp.log(1 + sp.exp(s)), "C1"), (s**2, "C2")):
         try:
             activation_constants(bad)
             ok = False
         except ValueError as exc:
             ok = label in str(exc)
-        p.fact(f"{bad}: ValueError naming {label} (the bound does not exist)", ok)
+        p.fact(f"activation_constants({bad}): ValueError naming {label} (the bound does not exist)", ok,
+               method="instance", role="check")
     import mpmath
 
     grid = np.linspace(-12, 12, 4001)

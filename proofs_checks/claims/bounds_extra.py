@@ -181,15 +181,16 @@ def aiming_fixed_bound(p: Proof) -> None:
     S6 = sp.symbols("h0 h1 th g d e", positive=True)
     ex = B.aiming_fixed_iterations(*S6)
     vals = (1.3, 0.7, 0.8, 5.0, 2.0, 1e-3)
-    p.fact("aiming_fixed_iterations: symbolic path evaluates to the float path",
-           float(ex.subs(dict(zip(S6, vals)))) == B.aiming_fixed_iterations(*vals), method="symbolic")
+    p.fact("aiming_fixed_iterations: symbolic path evaluates to the float path (one instance)",
+           float(ex.subs(dict(zip(S6, vals)))) == B.aiming_fixed_iterations(*vals), method="instance", role="check")
     rejected = 0
     for bad in (2.0 / (1.3 + 0.7 * 5.0) * 1.01, 2 * 0.8 / (2 * 1.3 + 0.7 * 5.0)):  # η > 2/L0; c = 0
         try:
             B.aiming_fixed_iterations(*vals, eta=bad)
         except ValueError:
             rejected += 1
-    p.fact("aiming_fixed_iterations rejects η > 2/L0 and η with c <= 0 (ValueError)", rejected == 2, method="symbolic")
+    p.fact("aiming_fixed_iterations rejects η > 2/L0 and η with c <= 0 (ValueError, two instances)", rejected == 2,
+           method="instance", role="check")
     _quartic_member(p)
 
     # randomized: float64 GD on the members never exceeds the bound

@@ -41,7 +41,7 @@ def prop_b2(p: Proof) -> None:
     p.cite("‖∇²(f + g)‖₂ <= ‖∇²f‖₂ + ‖∇²g‖₂ (triangle inequality of the spectral norm)", standard=True)
     H1 = sp.Max(H1f, H1g)
     p.fact("max(H1f, H1g) − H1f = max(0, H1g − H1f) (sympy: piecewise forms agree)",
-           _piecewise_equal(sp.Max(H1f, H1g) - H1f, sp.Max(0, H1g - H1f)))
+           _piecewise_equal(sp.Max(H1f, H1g) - H1f, sp.Max(0, H1g - H1f)), method="symbolic")
     p.nonneg(sp.Max(0, H1g - H1f), "H1 − H1f = max(0, H1g − H1f) >= 0")
     p.nonneg(sp.Max(0, H1f - H1g), "H1 − H1g = max(0, H1f − H1g) >= 0")
     # p = H1 − H1f, q = H1 − H1g, df = f − f* >= 0, dg = g − g* >= 0

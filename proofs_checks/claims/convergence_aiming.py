@@ -24,7 +24,7 @@ H0, H1, D, g, eta, s, t = sp.symbols("H0 H1 Delta g eta s t", positive=True)
 w = sp.Symbol("w", real=True)
 
 
-@claim("Thm 4.2",
+@claim("Thm 4.2′ (toolkit: direct proof, θ > 1/10)",
        "toolkit's direct proof: Eq. (1), θ-aiming, θ > 1/10 ⇒ K = ceil(d0²(10H0/ε + 20H1)/(2θ − 1/5))")
 def _thm42(p: Proof) -> None:
     p.leq((2 * H0 * D + H1 * D**2) / (10 * H0 + 20 * H1 * D), D / 5, "ηg² <= η( 2H0Δ + H1Δ²) <= Δ/5")
@@ -49,6 +49,45 @@ def _thm42(p: Proof) -> None:
         return (k if mono else math.inf), B.aiming_adaptive_iterations(h0, h1, th, abs(mem[2]), eps)
 
     p.sample("observed GD (Eq. (1)) iterations <= K on cosh / hard / quartic members", one, 40)
+
+
+@claim("Thm 4.2 printed form (θ = 1): valid, looser than Thm 4.2′",
+       "printed Thm 4.2 at θ = 1 (NOTES §5, constants 40 and 40): K_p = 40·H0·d0²/ε + 40·H1·d0² "
+       "(aiming_adaptive_iterations(..., printed=True)). Not defective: K_p >= the toolkit's real count "
+       "d0²(10H0/ε + 20H1)/(9/5) for all H0, H1, d0 >= 0, ε > 0, so every k >= K_p has Δ_k <= ε (Thm 4.2′); "
+       "looser by a factor >= 3.6 (7.2 on the H0 term, 3.6 on the H1 term)")
+def _thm42_printed(p: Proof) -> None:
+    e, d0 = sp.symbols("epsilon d0", positive=True)
+    h0, h1 = sp.symbols("H0 H1", nonnegative=True)
+    kp = B.aiming_adaptive_iterations(h0, h1, 1, d0, e, printed=True)
+    p.identity(kp, 40 * h0 * d0**2 / e + 40 * h1 * d0**2, "printed=True returns K_p = 40H0d0²/ε + 40H1d0² (θ = 1)")
+    x = d0**2 * (10 * h0 / e + 20 * h1) / (2 - sp.Rational(1, 5))  # the toolkit's count before the ceiling
+    p.identity(x, d0**2 * (50 * h0 / e + 100 * h1) / 9, "toolkit's real count at θ = 1: d0²(50H0/ε + 100H1)/9")
+    p.leq(x, kp, "x <= K_p: K_p − x = d0²(310H0/ε + 260H1)/9 >= 0")
+    p.leq(sp.Rational(36, 10) * x, kp, "K_p − 3.6·x = 20H0d0²/ε >= 0: looser by a factor >= 3.6 (= 3.6 at H0 = 0)")
+    p.uses("Thm 4.2′ (toolkit: direct proof, θ > 1/10)",
+           "for θ = 1 > 1/10, Δ_k <= ε for every k >= ceil(x) (the gap never increases afterwards)")
+    p.cite("k integer, k >= K_p >= x ⇒ k >= ceil(x) (the ceiling is the least integer >= x): so every k >= K_p "
+           "has Δ_k <= ε, i.e. the printed count is a valid iteration bound", standard=True)
+
+    def one(rng: np.random.Generator) -> tuple[float, float]:
+        h0_, h1_ = float(rng.uniform(0.5, 2)), float(rng.uniform(0.1, 2))
+        gap0, eps = float(10 ** rng.uniform(-1, 1.3)), float(10 ** rng.uniform(-3, -1))
+        kind = rng.integers(3)  # cosh and the hard function are 2-aiming, the quartic 4-aiming: all 1-aiming
+        mem = (cosh_run(h0_, h1_, gap0), hard_run(h1_, float(rng.uniform(0.1, 1)) * h0_, gap0),
+               quartic_run(h0_ * h1_ / 36, gap0))[kind]
+        k, mono = gd_run(mem, lambda d: B.adaptive_step(h0_, h1_, d), eps)
+        return (k if mono else math.inf), B.aiming_adaptive_iterations(h0_, h1_, 1.0, abs(mem[2]), eps, printed=True)
+
+    p.sample("observed GD (Eq. (1)) iterations <= printed K_p (θ = 1) on cosh / hard / quartic members", one, 30)
+
+    def paths(rng: np.random.Generator) -> tuple[float, float]:
+        h0_, h1_, d_, e_ = (float(v) for v in 10 ** rng.uniform(-3, 3, size=4))
+        toolkit = B.aiming_adaptive_iterations(h0_, h1_, 1.0, d_, e_)
+        return toolkit - 1.0, B.aiming_adaptive_iterations(h0_, h1_, 1.0, d_, e_, printed=True)
+
+    p.sample("float paths at random (H0, H1, d0, ε) in 10^±3, θ = 1: ceil(x) − 1 < x <= K_p", paths, 300,
+             rtol=1e-12)
 
 
 @claim("Lemma aiming telescoping",

@@ -76,18 +76,19 @@ def _thm43(p: Proof) -> None:
     p.cite("phases are consecutive: the gap never increases (descent lemma), so after the phase-1 count "
            "Δ <= max(T, ε) and each later step contracts by (1 − μ/(20H0)) (claims 'Thm 4.3 phase 1/2')",
            standard=False, detail="the theorem's phase-counting argument, argued in words")
-    p.fact("edge cases: Δ0 <= ε → 0; H1 = 0 → ceil((20H0/μ)log(Δ0/ε)); H0 = 0 → phase 1 only",
+    p.fact("calculator edge cases at given numbers: Δ0 <= ε → 0; H1 = 0 → ceil((20H0/μ)log(Δ0/ε)); "
+           "H0 = 0 → phase 1 only",
            B.pl_adaptive_iterations(1.0, 1.0, 0.5, 0.1, 0.2) == 0.0
            and B.pl_adaptive_iterations(2.0, 0.0, 1.0, 1.0, 1e-2) == math.ceil(40 * math.log(100))
            and B.pl_adaptive_iterations(0.0, 1.0, 0.5, 2.0, 1e-3) == math.ceil((2.0 - 1e-3) * 80),
-           method="symbolic")
+           method="instance", role="check")
     # floats vs sympy agreement on one instance
     sy = sp.symbols("h0 h1 m d e", positive=True)
     ex = B.pl_adaptive_iterations(*sy)
     val = ex.subs(dict(zip(sy, (1.5, 0.7, 0.3, 12.0, 1e-4))))
-    p.fact("symbolic form evaluates to the float result",
+    p.fact("symbolic form evaluates to the float result (one instance)",
            float(val) == B.pl_adaptive_iterations(1.5, 0.7, 0.3, 12.0, 1e-4),
-           method="symbolic")
+           method="instance", role="check")
 
     def one(rng: np.random.Generator) -> tuple[float, float]:
         h0, h1, m, gap0, eps = pl_instance(rng)
@@ -111,9 +112,11 @@ def _thm43_printed(p: Proof) -> None:
               val < 0,
               H0=1.0, H1=1.0, mu=0.5, gap0=0.1, eps=10.0, T=T, negative_iff_eps_above=T * math.exp(0.1 / T),
               printed=val, corrected=B.pl_adaptive_iterations(*args))
-    mp = 40 * mpmath.mpf(1) * mpmath.mpf("0.1") / mpmath.mpf("0.5") + 40 * mpmath.log(mpmath.mpf(1) / 20)
-    p.fact("mpmath re-check of the printed value", bool(mp < 0) and abs(float(mp) - val) < 1e-9,
-           method="certified-numeric")
+    iv = mpmath.iv  # interval arithmetic: the enclosure is rigorous, so its sign is certified
+    mp = 40 * iv.mpf(1) * iv.mpf("0.1") / iv.mpf("0.5") + 40 * iv.log(iv.mpf(1) / 20)
+    p.fact("mpmath interval re-check of the printed value: K ∈ [a, b] with b < 0, and the float value inside",
+           bool(mp.b < 0) and float(mp.a) - 1e-9 <= val <= float(mp.b) + 1e-9,
+           method="certified-numeric", detail=f"K ∈ [{float(mp.a)!r}, {float(mp.b)!r}], float {val!r}")
 
 
 @claim("Lemma PL recursion",

@@ -228,7 +228,7 @@ def _quadrature_certificate(p: Proof) -> None:
         ratios.append(float(x @ x) / float(np.prod(np.r_[beta, b_last] ** 2)))
     p.fact("the check is sharp: for p = prod_j (lambda - theta_j)^2 (degree 2m) the rule gives 0 while "
            "v^T p(H) v = (beta_1 ... beta_m)^2 > 0", all(abs(r - 1.0) < 1e-6 for r in ratios),
-           method="sampled", detail=f"20 instances, ratio ||prod(H - theta_j) v||^2 / prod beta^2 in "
+           method="sampled", role="check", detail=f"20 instances, ratio ||prod(H - theta_j) v||^2 / prod beta^2 in "
                                     f"[{min(ratios):.12g}, {max(ratios):.12g}]")
 
     # --- 2. the polynomial P ------------------------------------------------------------------
@@ -238,9 +238,11 @@ def _quadrature_certificate(p: Proof) -> None:
     x = sp.Symbol("x", real=True)
     ok = all(sp.simplify(sp.expand_trig(sp.chebyshevt(kk, sp.cos(x)) - sp.cos(kk * x))) == 0
              for kk in range(1, 7))
-    p.fact("T_k(cos x) = cos(k x) for k = 1..6 (sympy), so T_k has the k distinct roots "
-           "cos((2i - 1) pi / 2k) in (-1, 1): all roots of the affinely mapped T_k lie in [lo, hi]", ok,
-           detail="general k: de Moivre; sympy identity checked for k <= 6")
+    p.cite("T_k(cos x) = cos(k x) for every k >= 1 (the defining identity of the Chebyshev polynomials of the "
+           "first kind; de Moivre), so T_k has the k distinct roots cos((2i - 1) pi / 2k) in (-1, 1): all roots "
+           "of the affinely mapped T_k lie in [lo, hi]", standard=True)
+    p.fact("T_k(cos x) = cos(k x) for k = 1..6 (sympy identity in x, on these k only)", ok,
+           method="instance", role="check", detail="the general k is the cited identity above")
     sv = sp.Symbol("s", nonnegative=True)
     d = sp.symbols("d1:4", nonnegative=True)
     prod_s = sp.Mul(*[sv + di for di in d])
@@ -276,7 +278,7 @@ def _quadrature_certificate(p: Proof) -> None:
     xr = sp.Symbol("xr", real=True)
     p.fact("exp(-x^2/2) <= 1 on R (sympy maximum = 1), so the derivative is <= 2/(eps sqrt(2 pi)) and "
            "P(|a + eps g| < t) <= 2t/(eps sqrt(2 pi)) (mean value theorem); a = 0, eps = 1: "
-           "P(|g| < t) <= t sqrt(2/pi)", maximum(sp.exp(-xr**2 / 2), xr, sp.S.Reals) == 1)
+           "P(|g| < t) <= t sqrt(2/pi)", maximum(sp.exp(-xr**2 / 2), xr, sp.S.Reals) == 1, method="symbolic")
     dsym = sp.Symbol("delta", positive=True)
     t_code = dsym * eps * sp.sqrt(sp.pi / 2)
     p.identity(2 * t_code / (eps * sp.sqrt(2 * sp.pi)), dsym,
@@ -318,7 +320,7 @@ def _quadrature_certificate(p: Proof) -> None:
     fails = int(np.sum(np.abs(vu[:, 0] / np.linalg.norm(vu, axis=1)) < c))
     bound = trials * delta + 5.0 * math.sqrt(trials * delta * (1 - delta))
     p.fact("Monte Carlo: warm start orthogonal to u_* (a = 0, the worst case), n = 50, delta = 0.2: "
-           "#{|<v, u_*>| < c} <= delta N + 5 sigma", fails <= bound, method="sampled",
+           "#{|<v, u_*>| < c} <= delta N + 5 sigma", fails <= bound, method="sampled", role="check",
            detail=f"{fails} of {trials} (bound {bound:.0f}; exact probability erf(delta sqrt(pi)/2) = "
                   f"{math.erf(delta * math.sqrt(math.pi) / 2):.4f})")
 
@@ -337,6 +339,7 @@ def _quadrature_certificate(p: Proof) -> None:
              "||H||_2 <= lanczos_upper_bound(...) -- deterministic, no failure allowed",
              sharp, n=30, seed=25, rtol=1e-12, atol=0.0, role="proof")
     p.fact("(of these, instances where no candidate certified anything, upper = +inf)", True, method="sampled",
+           role="check",
            detail=f"{n_inf[0]} of 30 returned +inf")
 
     # --- 6. end to end ------------------------------------------------------------------------
@@ -364,7 +367,7 @@ def _quadrature_certificate(p: Proof) -> None:
     p.fact(f"end to end, delta = {E2E_DELTA_LARGE:g}: failures (upper < ||A||_2, allowed off the event) < "
            f"{len(large)} = all runs; all failing has probability <= delta^{len(large)} = "
            f"{E2E_DELTA_LARGE ** len(large):.1e} under the claim", len(failed_runs) < len(large),
-           method="sampled",
+           method="sampled", role="check",
            detail=f"{len(failed_runs)} of {len(large)} failed; {len(cond)} of {len(runs)} runs on the event; "
                   "upper/L in "
                   f"[{min(r['upper'] / r['L'] for r in runs):.12g}, {max(r['upper'] / r['L'] for r in runs):.4g}]")

@@ -72,7 +72,7 @@ def _prop_3_2(p: Proof) -> None:
            "‖W_{j+k}⋯W_{j+1}‖₂ = ‖P‖₂^{k/l}", standard=False,
            detail="induction over the layers, argued in words; the next step checks it exactly on one instance")
     p.fact("(W_{j+k}⋯W_{j+1})ᵀ(W_{j+k}⋯W_{j+1}) = (W_{j+1}ᵀW_{j+1})^k for every j, k on one exactly "
-           "balanced instance (exact rationals)", _check_balanced_products(), method="symbolic",
+           "balanced instance (exact rationals)", _check_balanced_products(), method="instance", role="check",
            detail="exact rational check on a Cayley-orthogonal balanced instance, widths (3,2,3,2); "
                   "an instance, not the general induction")
     a = sp.symbols("a1:7", real=True)
@@ -219,7 +219,8 @@ def _prop_3_2_printed(p: Proof) -> None:
     f = sp.Rational(1, 2) * sum(e**2 for e in (sp.Matrix([[c]]) * sp.Matrix([[a, b]]) * X - Y))
     ct = (1 + tt**2) ** sp.Rational(1, 4)
     sub = {a: 1 / ct, b: tt / ct, c: ct}
-    p.fact("X = [[1,0],[0,0]] has rank 1: λ_min(XXᵀ) = 0", (X * X.T).det() == 0 and X.rank() == 1)
+    p.fact("X = [[1,0],[0,0]] has rank 1: λ_min(XXᵀ) = 0 (exact, on the witness's own X)",
+           (X * X.T).det() == 0 and X.rank() == 1, method="symbolic")
     p.identity(f.subs(sub), 0, "f = 0 = f* along the family (f >= 0, PX = Y)")
     p.identity((c**2 - (a**2 + b**2)).subs(sub), 0, "strongly balanced along the family: W2ᵀW2 = W1W1ᵀ")
     H = sp.hessian(f, (a, b, c)).subs(sub)
@@ -229,9 +230,9 @@ def _prop_3_2_printed(p: Proof) -> None:
                "trace of ∇²f = √(1+t²) + 1/√(1+t²); its eigenvalues are 0 (twice) and this value, so it is ‖∇²f‖")
     p.fact("eigenvalues of the exact Hessian: {0, 0, √(1+t²) + 1/√(1+t²)}",
            sorted(sp.simplify(e - norm_t) == 0 or sp.simplify(e) == 0 for e in ev) == [True] * len(ev)
-           and sum(ev.values()) == 3)
+           and sum(ev.values()) == 3, method="symbolic")
     p.fact("unbounded: lim_{t→∞} ‖∇²f‖ = ∞ while f − f* = 0, so no finite (H0, H1) exists",
-           sp.limit(norm_t, tt, sp.oo) == sp.oo)
+           sp.limit(norm_t, tt, sp.oo) == sp.oo, method="symbolic")
     # independent float re-check (torch autodiff) at the listed points
     import torch
     Xt, Yt = torch.tensor(np.array(d.X, float)), torch.tensor(np.array(d.Y, float))

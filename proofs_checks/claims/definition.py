@@ -27,8 +27,8 @@ U = sp.Symbol("u", nonnegative=True)  # u = w²
 
 
 @claim("Def 3.1", "Definition 3.1 on the gallery: hand-derived frontiers H0 = φ(H1) are valid and "
-       "tight, and warmup_theory.theory.certify returns them (w⁴: 36/H1; (w²−1)²: 8 + 36/H1; e^w: 0 for H1 >= 1; "
-       "(3/2)w²: 3)")
+       "tight (w⁴: 36/H1; (w²−1)²: 8 + 36/H1; e^w: 0 for H1 >= 1; (3/2)w²: 3); implementation check: "
+       "warmup_theory.theory.certify returns them at the H1 checked")
 def def_3_1(p: Proof) -> None:
     """Definition 3.1 on the gallery: hand frontiers proved tight in sympy, matched by certify, then random points."""
     # w⁴: 36/H1 + H1·u² − 12u = (H1·u − 6)²/H1
@@ -43,7 +43,7 @@ def def_3_1(p: Proof) -> None:
     # e^w: f'' − H1 f = (1 − H1) e^w <= 0 for H1 >= 1; f* = 0 is the limit at −∞ (not attained)
     p.identity(sp.diff(sp.exp(W), W, 2) - sp.exp(W), 0, "e^w: f'' = f")
     p.identity(sp.limit(sp.exp(W), W, -sp.oo), 0, "e^w: f* = lim_{w→−∞} e^w = 0")
-    p.fact("e^w > 0 for real w, so f* = 0 is not attained", sp.exp(W).is_positive is True)
+    p.fact("e^w > 0 for real w, so f* = 0 is not attained", sp.exp(W).is_positive is True, method="symbolic")
     # (3/2)w²: f'' = 3 and f − f* >= 0
     p.identity(sp.diff(sp.Rational(3, 2) * W**2, W, 2), 3, "(3/2)w²: f'' = 3, so φ ≡ 3")
 
@@ -54,7 +54,7 @@ def def_3_1(p: Proof) -> None:
         c = certify(e.expr, *e.symbols)
         ok = float(c.f_star) == e.f_star and c.f_star_attained is e.attained and c.smooth is True
         p.fact(f"certify({e.expr}): f* = {e.f_star}, attained = {e.attained}, smooth", ok,
-               method="symbolic", detail=str(c.to_dict()))
+               method="instance", role="check", detail=str(c.to_dict()))
         phi = e.phi
         assert phi is not None, f"gallery entry {name} has no closed-form frontier"
         for h in h1s:
@@ -62,7 +62,7 @@ def def_3_1(p: Proof) -> None:
             truth = phi(h)
             good = (a.value is sp.oo) if truth == math.inf else (a.method == "exact" and a.lower <= truth <= a.upper)
             p.fact(f"certify({e.expr}).min_H0({h}) = {a.value} equals the hand value {truth}", good,
-                   method="symbolic", detail=a.method)
+                   method="instance", role="check", detail=a.method)
         p.require(all(s.ok for s in p.steps), "certify disagrees with a hand-derived frontier")
 
     fns = {n: (sp.lambdify(W, GALLERY[n].expr, "math"), sp.lambdify(W, sp.diff(GALLERY[n].expr, W, 2), "math"))
@@ -80,14 +80,14 @@ def def_3_1(p: Proof) -> None:
     p.sample("|f''(w)| <= φ(H1) + H1(f(w) − f*) at random w, H1 on the gallery", draw, n=2000)
 
 
-@claim("Def 3.1: non-smooth", "e^{w²}, e^{e^w} and w²(1 + sin w) are (H0,H1)-smooth for no constants, "
-       "and warmup_theory.theory.certify reports smooth=False with φ ≡ ∞")
+@claim("Def 3.1: non-smooth", "e^{w²}, e^{e^w} and w²(1 + sin w) are (H0,H1)-smooth for no constants; "
+       "implementation check: warmup_theory.theory.certify reports smooth=False with φ ≡ ∞")
 def def_3_1_non_smooth(p: Proof) -> None:
     """Non-smooth gallery entries: sympy limits of f''/(f − f*) and certify's smooth=False verdicts."""
     p.fact("e^{w²}: f''/(f − 1) -> ∞ as w -> ∞ (sympy limit)",
-           sp.limit(sp.diff(sp.exp(W**2), W, 2) / (sp.exp(W**2) - 1), W, sp.oo) is sp.oo)
+           sp.limit(sp.diff(sp.exp(W**2), W, 2) / (sp.exp(W**2) - 1), W, sp.oo) is sp.oo, method="symbolic")
     p.fact("e^{e^w}: f''/f -> ∞ as w -> ∞ (sympy limit)",
-           sp.limit(sp.diff(sp.exp(sp.exp(W)), W, 2) / sp.exp(sp.exp(W)), W, sp.oo) is sp.oo)
+           sp.limit(sp.diff(sp.exp(sp.exp(W)), W, 2) / sp.exp(sp.exp(W)), W, sp.oo) is sp.oo, method="symbolic")
     k = sp.Symbol("k", integer=True, positive=True)
     osc = W**2 * (1 + sp.sin(W))
     wk = 3 * sp.pi / 2 + 2 * sp.pi * k
@@ -98,7 +98,8 @@ def def_3_1_non_smooth(p: Proof) -> None:
         c = certify(e.expr, *e.symbols)
         ok = c.smooth is False and c.min_H0(1.0).value is sp.oo and c.min_H1(1e6).value is sp.oo \
             and not c.holds(1e6, 1e6)
-        p.fact(f"certify({e.expr}) reports not (H0,H1)-smooth: {c.smooth_reason[:90]}", ok)
+        p.fact(f"certify({e.expr}) reports not (H0,H1)-smooth: {c.smooth_reason[:90]}", ok,
+               method="instance", role="check")
     f2 = sp.lambdify(W, sp.diff(osc, W, 2), "math")
 
     def draw(rng: np.random.Generator) -> tuple[float, float]:

@@ -86,7 +86,7 @@ def _thm41_3_printed(p: Proof) -> None:
               corrected=B.pl_fixed_lower_iterations(h0, h1, m, gap0, eps, eta=e))
 
 
-@claim("Thm 4.1(1-2)",
+@claim("Thm 4.1(1-2)′ (toolkit: quadratic member, θ <= 2)",
        "toolkit's own: θ <= 2, every class-stable η needs K >= ceil(log(λd0²/(2ε))(1−η̄λ)/(2η̄λ)) on (λ/2)w² "
        "from d0, λ = min(H0, 2gap0/d0², 2eε/d0²)")
 def _thm41_12(p: Proof) -> None:

@@ -67,14 +67,14 @@ def prop_3_3_printed_search(p: Proof) -> None:
     _defect(p, "3.3-printed")
 
 
-@claim("Prop D.1 (search)", "no balanced off-kink point of the one-unit leaky-ReLU network exceeds the "
+@claim("Prop D.1′ (toolkit, search)", "no balanced off-kink point of the one-unit leaky-ReLU network exceeds the "
        "toolkit's (H0,H1) bound (adversarial search)")
 def prop_d_1_search(p: Proof) -> None:
     """Prop D.1 by adversarial numerical search: no off-kink point exceeds the bound (model run)."""
     _holds(p, "D.1")
 
 
-@claim("Prop 3.4 (search)", "no point of the linear-attention layer exceeds the toolkit's (H0,H1) bound "
+@claim("Prop 3.4′ (toolkit, search)", "no point of the linear-attention layer exceeds the toolkit's (H0,H1) bound "
        "(adversarial search)")
 def prop_3_4_search(p: Proof) -> None:
     """Prop 3.4 by adversarial numerical search: no point exceeds the bound (model run)."""

@@ -78,7 +78,7 @@ def l0l1_inclusion(p: Proof) -> None:
     p.nonneg(((1 - x) / (1 + x)).subs(x, 1 / (1 + v)), "m'(x) >= 0 on (0, 1] (x = 1/(1 + v), v >= 0)")
     p.identity(sp.diff(x - sp.log(1 + x), x), x / (1 + x), "r'(x) = x/(1 + x)")
     p.nonneg((x / (1 + x)).subs(x, 1 / (1 + v)), "r'(x) >= 0 on (0, 1]")
-    p.fact("m(0) = r(0) = 0 (sympy)", bool(m_expr.subs(x0, 0) == 0 and r_expr.subs(x0, 0) == 0))
+    p.fact("m(0) = r(0) = 0 (sympy)", bool(m_expr.subs(x0, 0) == 0 and r_expr.subs(x0, 0) == 0), method="symbolic")
     p.cite("m(0) = r(0) = 0 and m' > 0 on [0, 1), r' >= 0 ⇒ m(x0) > 0, r(x0) >= 0 for x0 ∈ (0, 1] "
            "(mean value theorem)", standard=True, detail="standard mean value theorem; derivative signs: sympy above")
     msym, rsym, D, sigma = sp.symbols("m r Delta sigma", nonnegative=True)

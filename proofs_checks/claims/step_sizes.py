@@ -72,12 +72,18 @@ def _family(p: Proof) -> None:
     p.identity(sp.Rational(2, 3) - 2 * r * (2 - r) / 3, sp.Rational(2, 3) * (1 - r) ** 2,
                "2/3 − F_max(r) = (2/3)(1−r)²")
     p.nonneg(sp.Rational(2, 3) * (1 - r) ** 2, "so F <= 2/3")
-    p.fact("F(1,1) = 2/3 and F(10,20) = 0.095", B.adaptive_family_rate(1, 1) == 2 / 3
-           and abs(B.adaptive_family_rate(10, 20) - 0.095) < 1e-15, method="symbolic")
-    p.fact("BEST_ADAPTIVE_FAMILY = (1, 1)", B.BEST_ADAPTIVE_FAMILY == (1, 1), method="symbolic")
-    p.fact("a <= 1/2 or b <= 1/2: r >= 2 and the descent lemma's factor (1 − r/2) <= 0 — no guarantee "
-           "(implementation: adaptive_family_admissible(0.5, 3) is False, (0.51, 0.51) is True)",
-           not B.adaptive_family_admissible(0.5, 3) and B.adaptive_family_admissible(0.51, 0.51), method="symbolic")
+    a_s, b_s = sp.symbols("a b", positive=True)
+    F_s = B.adaptive_family_rate(a_s, b_s)  # the calculator's symbolic path, evaluated exactly
+    p.identity(F_s.subs({a_s: 1, b_s: 1}), sp.Rational(2, 3), "F(1,1) = (2 − 1)/(1 + 1/2) = 2/3 (the maximum)")
+    p.identity(F_s.subs({a_s: 10, b_s: 20}), sp.Rational(19, 200), "Eq. (1): F(10,20) = (2 − 1/10)/20 = 0.095")
+    p.fact("float path: adaptive_family_rate(1, 1) == 2/3, (10, 20) == 0.095 to 1e-15; BEST_ADAPTIVE_FAMILY == (1, 1)",
+           B.adaptive_family_rate(1, 1) == 2 / 3 and abs(B.adaptive_family_rate(10, 20) - 0.095) < 1e-15
+           and B.BEST_ADAPTIVE_FAMILY == (1, 1), method="instance", role="check")
+    p.leq(2, 1 / (1 / (2 * (1 + s))), "a <= 1/2 (a = 1/(2(1+s))): r = max(1/a, 1/b) >= 1/a >= 2, so the descent "
+          "lemma's factor 1 − r/2 <= 0 — no guarantee (the same for b <= 1/2)")
+    p.fact("implementation: adaptive_family_admissible(0.5, 3) is False, (0.51, 0.51) is True",
+           not B.adaptive_family_admissible(0.5, 3) and B.adaptive_family_admissible(0.51, 0.51),
+           method="instance", role="check")
     # the family's Thm 4.3 (pl_adaptive_family_iterations): phase decrements with rate F
     a, b = sp.symbols("a b", positive=True)
     rho = sp.Symbol("rho", positive=True)  # rho = 2 − r > 0 (admissible family)

@@ -155,11 +155,11 @@ def _prop_3_3_printed(p: Proof) -> None:
     phi = sin_perturbed_identity(a, om, s)
     p.cite("|sin t| <= |t| and |sin t|, |cos t| <= 1: |φ(s)| <= (1+a)|s|, sup|φ'| <= 1 + a, sup|φ''| <= aω",
            standard=True, detail="standard bounds on sin, cos")
-    p.fact("constants of φ = s + (a/ω)sin(ωs): φ' = 1 + a cos(ωs), "
-           "φ'' = −aω sin(ωs) (sympy), and the witness uses C1 = C2 = 1 + a, C3 = aω",
+    p.fact("constants of φ = s + (a/ω)sin(ωs): φ' = 1 + a cos(ωs), φ'' = −aω sin(ωs) (sympy)",
            sp.simplify(sp.diff(phi, s) - (1 + a * sp.cos(om * s))) == 0
-           and sp.simplify(sp.diff(phi, s, 2) + a * om * sp.sin(om * s)) == 0
-           and w.C1 == w.C2 == float(1 + a) and w.C3 == float(a * om))
+           and sp.simplify(sp.diff(phi, s, 2) + a * om * sp.sin(om * s)) == 0, method="symbolic")
+    p.fact("the witness record uses C1 = C2 = 1 + a, C3 = aω (its float fields)",
+           w.C1 == w.C2 == float(1 + a) and w.C3 == float(a * om), method="instance", role="check")
     # certified lower bound on f*
     kap, mu, tt = sp.Integer(1), lam, sp.Symbol("t", real=True)
     g0 = sp.log(1 + sp.exp(-kap * tt)) + mu * tt
@@ -174,7 +174,8 @@ def _prop_3_3_printed(p: Proof) -> None:
            "f* >= f0* − (a/ω)√(2f(w̄)/λ1) = f_star_lower", standard=False,
            detail="claim-specific lower-bound argument (AM–GM, 1-Lipschitz ℓ, sublevel-set bound) argued in words")
     f_lower = float(f0) - float(a / om) * math.sqrt(2 * w.f / float(lam))
-    p.fact("f_star_lower recomputed", abs(w.f_star_lower - f_lower) < 1e-12)
+    p.fact("f_star_lower recomputed in float64 from the closed form f0* − (a/ω)√(2f(w̄)/λ1)",
+           abs(w.f_star_lower - f_lower) < 1e-12, method="instance", role="check")
     Xs_, C1s, C2s, C3s, L1s, L2s, fss, Fs = sp.symbols("X C1 C2 C3 lambda1 lambda2 f_star f", positive=True)
     pbs = two_layer_ce_constants(Xs_, C1s, C2s, C3s, L1s, L2s, fss, printed=True)
     p.nonneg(-sp.diff(pbs.H0 + pbs.H1 * (Fs - fss), fss),
@@ -191,7 +192,7 @@ def _prop_3_3_printed(p: Proof) -> None:
     fv, hn = dense_hessian(loss, np.array([float(sp.Rational(w.w1)), float(sp.Rational(w.w2))]))
     p.fact("torch float64 re-check of f and ‖∇²f‖ at the witness point",
            abs(fv - w.f) < 1e-12 and abs(hn - w.hessian_norm) < 1e-8 * hn,
-           method="certified-numeric", detail=f"f = {fv!r}, ‖∇²f‖ = {hn!r}")
+           method="instance", role="check", detail=f"f = {fv!r}, ‖∇²f‖ = {hn!r}")
     pb = two_layer_ce_constants(1, w.C1, w.C2, w.C3, float(lam), float(lam), w.f_star_lower, printed=True)
     printed_upper = pb.H0 + pb.H1 * (w.f - w.f_star_lower)
     p.witness("printed Eq. (31) violated: ‖∇²f(w̄)‖ > printed H0 + H1(f(w̄) − f*) (certified with a lower bound on f*)",

@@ -40,6 +40,7 @@ from typing import Any
 import sympy as sp
 
 from warmup_theory.theory.bounds.common import NONNEG, POS, backend, checked
+from warmup_theory.theory.bounds.pl import _check_printed
 from warmup_theory.theory.bounds.sharp import aiming_fixed_sharp_count, aiming_sharp_eta_max
 from warmup_theory.theory.bounds.steps import _check_H, aiming_fixed_step, aiming_fixed_step_upper
 
@@ -52,20 +53,38 @@ __all__ = [
 ]
 
 
-def aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps: Any, gap0: Any = None) -> Any:
+def aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps: Any, gap0: Any = None,
+                               printed: bool = False) -> Any:
     """Thm 4.2 (v2), the toolkit's direct proof: ceil(dist0²·(10H0/eps + 20H1)/(2θ − 1/5)), θ > 1/10.
 
     ``gap0`` (optional): when given and gap0 <= eps the answer is 0.
+
+    ``printed=True`` returns the paper's printed count at θ = 1 (NOTES §5: the O(·) statement with the
+    constants 40 and 40), the real K = 40·H0·dist0²/eps + 40·H1·dist0² (no ceiling, ``gap0`` ignored);
+    its θ-dependence is not known, so any θ other than 1 raises ValueError.  At θ = 1 it is a valid but looser
+    bound: it is >= 3.6 times the real count above (claim "Thm 4.2 printed form (θ = 1)").
 
     >>> import sympy as sp
     >>> h0, h1, th, d, e = sp.symbols("H0 H1 theta d epsilon", positive=True)
     >>> aiming_adaptive_iterations(h0, h1, th, d, e)
     ceiling(d**2*(10*H0/epsilon + 20*H1)/(2*theta - 1/5))
+    >>> aiming_adaptive_iterations(h0, h1, 1, d, e, printed=True)
+    40*H0*d**2/epsilon + 40*H1*d**2
+    >>> aiming_adaptive_iterations(1.0, 1.0, 1.0, 1.0, 1e-2, printed=True)   # vs 567 (toolkit's)
+    4040.0
     """
+    _check_printed(printed)
     _check_H(H0, H1)
     checked(theta=(theta, {"low": 0.1, "low_open": True}), dist0=(dist0, NONNEG), eps=(eps, POS))
     if gap0 is not None:
         checked(gap0=(gap0, NONNEG))
+    if printed:
+        if sp.sympify(theta).equals(1) is not True:
+            raise ValueError(f"theta must be 1 with printed=True (the printed Thm 4.2 constants 40, 40 are known "
+                             f"only at theta = 1), got {theta!r}")
+        pops, (H0, H1, dist0, eps) = backend(H0, H1, dist0, eps)
+        pval = 40 * H0 * (dist0 * dist0) / eps + 40 * H1 * (dist0 * dist0)
+        return pval if pops.symbolic else float(pval)
     ops, (H0, H1, theta, dist0, eps) = backend(H0, H1, theta, dist0, eps)
     fifth = sp.Rational(1, 5) if ops.symbolic else 0.2
     val = ops.ceil((dist0 * dist0) * (10 * H0 / eps + 20 * H1) / (2 * theta - fifth))

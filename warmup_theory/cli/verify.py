@@ -1,28 +1,51 @@
-"""``warmup-theory verify``: run every claim's machine-checked proof."""
+"""``warmup-theory verify``: run every claim's machine-checked proof.
+
+Default output fits a terminal: one line per claim (verdict, seconds, id, how it was checked), at most
+:data:`WIDTH` characters, printed as each claim finishes, then one summary line; a ``[k/n]`` counter on
+stderr while it runs, only when stderr is a terminal.  ``--verbose`` adds each claim's statement and
+witness (wrapped at :data:`WIDTH`); ``--steps`` every proof step; ``--json`` the full results (unchanged keys).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from warmup_theory.proofs_checks.framework import ClaimResult
+    from warmup_theory.proofs_checks.framework import Claim, ClaimResult
 
 NAME = "verify"
 HELP = "run every claim's machine-checked proof; exit 1 if any fails"
+
+#: Longest line of the default (and ``--verbose``) output.
+WIDTH = 120
+_VERDICTS = ("proved", "holds", "defective", "failed")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Add this command's flags to its argparse sub-parser."""
     p.add_argument("--json", action="store_true", help="print a JSON list of claim results")
     p.add_argument("--only", metavar="TEXT", action="append", default=[],
-                   help="run only claims whose id contains TEXT (repeatable, case-insensitive)")
+                   help="run only claims whose id (or old id) contains TEXT (repeatable, case-insensitive)")
     p.add_argument("--steps", action="store_true", help="also print every proof step")
+    p.add_argument("--verbose", "-v", action="store_true", help="also print each claim's statement and witness")
     p.add_argument("--list", action="store_true", help="list claim ids and statements, run nothing")
+
+
+def select(claims: Sequence[Claim], keys: Sequence[str]) -> list[Claim]:
+    """The claims whose id, or an old id of ``claims.ALIASES`` that maps to it, contains one of ``keys``."""
+    from warmup_theory.proofs_checks.claims import ALIASES
+
+    names: dict[str, list[str]] = {c.id: [c.id.lower()] for c in claims}
+    for old, new in ALIASES.items():
+        names.setdefault(new, []).append(old.lower())
+    low = [k.lower() for k in keys]
+    return [c for c in claims if any(k in n for k in low for n in names[c.id])]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
     claims = list(registry().values())
     if args.only:
-        keys = [k.lower() for k in args.only]
-        claims = [c for c in claims if any(k in c.id.lower() for k in keys)]
+        claims = select(claims, args.only)
         if not claims:
             print(f"no claim id contains any of {args.only}", file=sys.stderr)
             return 2
@@ -40,34 +62,77 @@ def run(args: argparse.Namespace) -> int:
         for c in claims:
             print(f"{c.id}\t{c.statement}")
         return 0
+    w_id = min(max(len(c.id) for c in claims), 64)
+    show = not args.json
+    if show:
+        print(_fit(f"{'verdict':<9}  {'seconds':>7}  {'claim':<{w_id}}  how checked"))
+    tty = _is_tty(sys.stderr)
     t0 = time.perf_counter()
-    results = [run_claim(c) for c in claims]
+    results: list[ClaimResult] = []
+    for i, c in enumerate(claims):
+        if tty:
+            sys.stderr.write(_fit(f"\r[{i + 1}/{len(claims)}] {c.id}", WIDTH - 1).ljust(WIDTH - 1) + "\r")
+            sys.stderr.flush()
+        r = run_claim(c)
+        results.append(r)
+        if show:
+            _print_result(r, w_id, verbose=args.verbose, steps=args.steps)
+    if tty:
+        sys.stderr.write(" " * (WIDTH - 1) + "\r")
+        sys.stderr.flush()
     total = time.perf_counter() - t0
     failed = [r for r in results if r.verdict == "failed"]
     if args.json:
         print(json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False))
-    else:
-        _print_table(results, args.steps)
-        counts = {v: sum(r.verdict == v for r in results) for v in ("proved", "holds", "defective", "failed")}
-        print(f"\n{len(results)} claims in {total:.1f} s: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+        return 1 if failed else 0
+    for r in failed:
+        print(_fit(f"FAILED {r.id}: {_why(r)}"))
+    counts = {v: sum(r.verdict == v for r in results) for v in _VERDICTS}
+    print(f"{len(results)} claims in {total:.1f} s: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    if any("′ (toolkit" in r.id for r in results):
+        print("′ (toolkit: …): the toolkit's own result, replacing a paper result. "
+              "--verbose: statements, witnesses; --steps: steps")
     return 1 if failed else 0
 
 
-def _print_table(results: Sequence[ClaimResult], show_steps: bool) -> None:
-    """One line per claim (id, statement, method, verdict, seconds); the proof steps with ``show_steps``."""
-    w_id = max([len(r.id) for r in results] + [5])
-    w_st = 70
-    header = f"{'claim':<{w_id}}  {'statement':<{w_st}}  {'method':<28}  {'verdict':<9}  seconds"
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        st = r.statement if len(r.statement) <= w_st else r.statement[: w_st - 1] + "…"
-        print(f"{r.id:<{w_id}}  {st:<{w_st}}  {r.method:<28}  {r.verdict:<9}  {r.seconds:7.3f}")
+def _print_result(r: ClaimResult, w_id: int, *, verbose: bool, steps: bool) -> None:
+    """One line for the claim; with ``verbose`` its statement and witness, with ``steps`` its proof steps."""
+    cid = r.id if len(r.id) <= w_id else r.id[: w_id - 1] + "…"
+    print(_fit(f"{r.verdict:<9}  {r.seconds:7.2f}  {cid:<{w_id}}  {r.method}"), flush=True)
+    pad = " " * 4
+    if verbose:
+        _wrapped(f"statement: {r.statement}", pad)
         if r.witness is not None:
-            print(f"{'':<{w_id}}  witness: {json.dumps(r.witness, default=str, ensure_ascii=False)}")
+            _wrapped(f"witness: {json.dumps(r.witness, default=str, ensure_ascii=False)}", pad)
         if r.error:
-            print(f"{'':<{w_id}}  error: {r.error.splitlines()[0]}")
-        if show_steps or r.verdict == "failed":
-            for s in r.steps:
-                mark = "ok " if s.ok else "FAIL"
-                print(f"{'':<{w_id}}    [{mark}] ({s.method}) {s.description}" + (f" — {s.detail}" if s.detail else ""))
+            _wrapped(f"error: {r.error.splitlines()[0]}", pad)
+    if steps:
+        for s in r.steps:
+            mark = "ok " if s.ok else "FAIL"
+            role = "" if s.role == "proof" else ", check"
+            _wrapped(f"[{mark}] ({s.method}{role}) {s.description}" + (f" — {s.detail}" if s.detail else ""),
+                     pad)
+
+
+def _wrapped(text: str, indent: str) -> None:
+    print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
+                        break_long_words=True, break_on_hyphens=False))
+
+
+def _why(r: ClaimResult) -> str:
+    if r.error:
+        return r.error.splitlines()[0]
+    bad = [s for s in r.steps if not s.ok]
+    return f"step failed: {bad[0].description}" if bad else "no witness / no steps"
+
+
+def _fit(line: str, width: int = WIDTH) -> str:
+    """``line`` cut to ``width`` characters (an ellipsis marks a cut)."""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
