@@ -67,6 +67,25 @@ def _endpoint_lse(vals: list[Any]) -> Any:
     return m + iv.log(sum((iv.exp(v - m) for v in keep), iv.mpf(0)))
 
 
+_MEMO: dict[tuple[Any, ...], Any] = {}
+_MEMO_MAX = 8192
+
+
+def _memo(node: sp.Expr, fn: Callable[[tuple[Any, ...]], Any]) -> Callable[[tuple[Any, ...]], Any]:
+    """Cache an enclosure per (primitive, box endpoints): the same LogSumExp / Softmax node occurs in
+    f and its first three derivatives and in each algebraic form the branch-and-bound intersects, all
+    evaluated on the same box.  The result depends only on the node and the box: no value changes."""
+    def g(xs: tuple[Any, ...]) -> Any:
+        key = (node, tuple((float(x.a), float(x.b)) for x in xs))
+        hit = _MEMO.get(key)
+        if hit is None:
+            if len(_MEMO) >= _MEMO_MAX:
+                _MEMO.clear()
+            hit = _MEMO[key] = fn(xs)
+        return hit
+    return g
+
+
 class LogSumExp(sp.Function):  # type: ignore[misc]  # sympy is untyped
     """LogSumExp(v_1, …, v_n) = log Σ_j e^{v_j}; increasing in each argument."""
 
@@ -87,7 +106,7 @@ class LogSumExp(sp.Function):  # type: ignore[misc]  # sympy is untyped
             lo_ = _endpoint_lse([iv.mpf(y.a) for y in ys])
             hi_ = _endpoint_lse([iv.mpf(y.b) for y in ys])
             return iv.mpf([lo_.a, hi_.b])
-        return lse
+        return _memo(self, lse)
 
 
 class Softmax(sp.Function):  # type: ignore[misc]  # sympy is untyped
@@ -119,7 +138,7 @@ class Softmax(sp.Function):  # type: ignore[misc]  # sympy is untyped
         def softmax(xs: tuple[Any, ...]) -> Any:
             y = iv.exp(-lse(xs))
             return iv.mpf([max(float(y.a), 0.0), min(float(y.b), 1.0)])
-        return softmax
+        return _memo(self, softmax)
 
 
 class LogCosh(sp.Function):  # type: ignore[misc]  # sympy is untyped
@@ -156,7 +175,7 @@ class LogCosh(sp.Function):  # type: ignore[misc]  # sympy is untyped
             if b <= 0:
                 return iv.mpf([max(float(pb.a), 0.0), pa.b])
             return iv.mpf([0, top])
-        return logcosh
+        return _memo(self, logcosh)
 
 
 _PRIMS = (LogSumExp, Softmax, LogCosh)
