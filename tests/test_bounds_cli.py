@@ -83,3 +83,62 @@ def test_help_lists_theorems(capsys):
     out = capsys.readouterr().out
     for name in THEOREMS:
         assert name in out
+
+
+_ALL = {"H0": "1", "H1": "5", "mu": "0.1", "theta": "1", "gap0": "100", "dist0": "1", "eps": "1e-8"}
+
+
+@pytest.mark.parametrize("theorem", list(THEOREMS))
+def test_default_output_fits_a_terminal(capsys, theorem):
+    """Every theorem's default output: no line over 120 characters, value then a compact expression (the branch
+    at these inputs, which re-evaluates to the value); the full Piecewise only with --verbose."""
+    req = THEOREMS[theorem][1]
+    argv = ["bounds", theorem] + [x for r in req for x in (f"--{r}", _ALL[r])]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(len(x) for x in lines) <= 120 and len(lines) <= 10, out
+    assert lines[2].startswith("value: ") and any(x.startswith("expression: ") for x in lines)
+    assert "full expression" not in out
+    rec = evaluate(theorem, {r: float(_ALL[r]) for r in req})
+    here = rec["expression_here"]
+    if here is not None:
+        assert "Piecewise" not in str(here) and "Min(" not in str(here) and "Max(" not in str(here)
+        import sympy as sp
+
+        from warmup_theory.cli.bounds import _SYMBOL_NAMES
+        subs = {sp.Symbol(_SYMBOL_NAMES[r], positive=True): float(_ALL[r]) for r in req}
+        assert float(here.subs(subs)) == pytest.approx(rec["value"], rel=1e-9)
+    assert main(argv + ["--verbose"]) == 0
+    verbose = capsys.readouterr().out
+    if rec["expression"] is not None and here != rec["expression"]:
+        assert "full expression: " in verbose and "Piecewise" in verbose
+
+
+def test_json_keeps_the_full_expression_and_adds_the_branch(capsys):
+    assert main(["bounds", "pl-adaptive", *PL, "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert "Piecewise" in rec["expression"] and "Piecewise" not in rec["expression_here"]
+    assert {"theorem", "description", "printed", "inputs", "value", "expression", "latex"} <= set(rec)
+
+
+def test_printed_thm_4_2(capsys):
+    base = ["bounds", "aiming-adaptive", "--H0", "1", "--H1", "1", "--dist0", "1", "--eps", "1e-2"]
+    assert main([*base, "--theta", "1", "--printed", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["value"] == 4040.0 and rec["expression"] == "40*H_0*d_0**2/epsilon + 40*H_1*d_0**2"
+    assert main([*base, "--theta", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["value"] == 567.0  # the toolkit's Thm 4.2′: 7x smaller here
+    assert main([*base, "--theta", "0.5", "--printed"]) == 2
+    assert "theta must be 1 with printed=True" in capsys.readouterr().err
+
+
+def test_branch_at_falls_back_when_the_branch_disagrees():
+    import sympy as sp
+
+    from warmup_theory.cli.bounds import branch_at
+
+    x = sp.Symbol("x", positive=True)
+    e = sp.Piecewise((x, x < 1), (2 * x, True))
+    assert branch_at(e, {x: 3.0}, 6.0) == 2 * x
+    assert branch_at(e, {x: 3.0}, 5.0) is e          # a wrong value: the full expression, not a wrong branch
