@@ -29,7 +29,8 @@ def test_quick_end_to_end(quick_run):
     for name in ("table.md", "table.csv", "table.tex", "table.json", "sweep.csv",
                  "loss_vs_iteration.png", "step_vs_iteration.svg", "sweep_gap0.png", "sweep_eps.svg"):
         assert (out / name).stat().st_size > 0, name
-    assert "| problem | schedule |" in stdout           # the Markdown table is printed too
+    assert "| problem | schedule |" in (out / "table.md").read_text()   # the full table: table.md, --verbose
+    assert "| problem | schedule |" not in stdout                         # the screen gets the summary
     assert "6/" in stderr or "[" in stderr              # progress bar on stderr
 
 
@@ -108,6 +109,9 @@ def test_wrong_bound_fails_loudly(tmp_path, monkeypatch, capsys, divisor, messag
     assert "FAILED" in cap.err and "INVARIANTS BROKEN" in cap.err
     md = (tmp_path / "table.md").read_text()
     assert "| ! | cosh(H0=1,H1=1) | warmup |" in md and message in md
+    screen = cap.out.splitlines()
+    assert any(x.startswith("cosh(H0=1,H1=1)") and " !" in x for x in screen)      # the broken cell, marked
+    assert any(x.startswith("INVARIANTS BROKEN") for x in screen) and max(map(len, screen)) <= 120
     assert "INVARIANTS BROKEN" in (tmp_path / "table.csv").read_text()
 
 
@@ -161,3 +165,43 @@ def test_help_names_every_family_quick_skips(capsys):
     text = " ".join(capsys.readouterr().out.split())
     slow = [f.name for f in FAMILIES if not f.in_quick]
     assert slow and f"--quick: all but {', '.join(slow)}" in text
+
+
+def test_quick_on_screen_summary_fits_a_terminal(quick_run):
+    """Default output: <= 40 lines, none over 120 characters, one line per problem, notes only in table.md."""
+    _, out, stdout, _ = quick_run
+    lines = stdout.splitlines()
+    assert len(lines) <= 40 and max(len(x) for x in lines) <= 120, stdout
+    rows = list(csv.DictReader(x for x in (out / "table.csv").read_text().splitlines() if not x.startswith("#")))
+    problems = {r["problem"] for r in rows}
+    assert all(sum(x.startswith(p[:39]) for x in lines) == 1 for p in problems), stdout
+    assert "Notes:" not in stdout and "Notes:" in (out / "table.md").read_text()
+    assert lines[-1].startswith("full table, notes") and any(x.startswith("wrote table.md") for x in lines)
+    cosh = next(r for r in rows if r["problem"].startswith("cosh") and r["schedule"] == "warmup")
+    best = min(float(cosh[b]) for b in ("upper_closed", "upper_recursive") if cosh[b])
+    line = next(x for x in lines if x.startswith(cosh["problem"]))
+    assert line.split()[1] == f"{cosh['observed']}/{best:g}"      # the cell is observed/best upper bound
+
+
+def test_verbose_prints_the_full_markdown(tmp_path, capsys):
+    rc = main(["table", "--quick", "--problems", "cosh", "--schedules", "warmup,fixed-stable", "--no-sweeps",
+               "--no-plots", "--no-progress", "--out", str(tmp_path), "--verbose"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "| problem | schedule |" in out and "Notes:" in out
+    assert out.rstrip().endswith(f"to {tmp_path}/")
+
+
+def test_summary_caps_many_problems_and_violations():
+    from warmup_theory.numerics.table.rows import TableRow
+    from warmup_theory.numerics.table.summary import MAX_LINES, summary_lines
+
+    rows = [TableRow(f"problem_{i:03d}_with_a_rather_long_descriptive_name(H0=1,H1=1)", s, 1.0, 1.0, 1.0, 1.0,
+                     10.0, 1e-3, 10, "converged", upper_closed=20.0)
+            for i in range(80) for s in ("warmup", "fixed-stable")]
+    rows[0] = rows[0].with_(violations=("upper_closed: observed 10 > upper bound 2 " + "x" * 200,))
+    lines = summary_lines(rows, {"version": "t", "seed": 0}, extra=[f"- finding {i}" for i in range(30)],
+                          footer=["wrote x", "full table: table.md"])
+    assert len(lines) <= MAX_LINES and max(len(x) for x in lines) <= 120
+    assert any("more problems" in x for x in lines) and lines[-2:] == ["wrote x", "full table: table.md"]
+    assert any(x.startswith("INVARIANTS BROKEN") for x in lines)   # a broken invariant is never cut
+    assert any(x.startswith("problem_000") and "!10/20" in x for x in lines)

@@ -36,7 +36,7 @@ from typing import Any
 from warmup_theory.numerics.table.invariants import row_kind, summary_line
 from warmup_theory.numerics.table.rows import CSV_HEADER, Estimate, TableRow, fmt_num
 
-__all__ = ["FORMATS", "to_markdown", "to_csv", "to_latex", "to_json", "latex_escape", "meta_line"]
+__all__ = ["FORMATS", "to_markdown", "to_csv", "to_latex", "to_json", "latex_escape", "mark", "meta_line"]
 
 FORMATS: tuple[str, ...] = ("md", "csv", "tex")
 
@@ -73,7 +73,7 @@ def _cell(row: TableRow, col: str) -> str:
     return fmt_num(v)
 
 
-def _mark(row: TableRow) -> str:
+def mark(row: TableRow) -> str:
     """``!`` broken, ``?`` rests on estimated constants or undecided, ``""`` decided and holding."""
     return {"broken": "!", "estimated": "?", "undecided": "?"}.get(row_kind(row), "")
 
@@ -86,9 +86,9 @@ def to_markdown(rows: Sequence[TableRow], meta: Mapping[str, Any]) -> str:
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "|".join(["---"] * len(head)) + "|")
     for r in rows:
-        mark = _mark(r)
+        m = mark(r)
         prob = r.problem + (" (witness)" if r.witness else "")
-        cells = [mark, prob] + [_cell(r, c) for c in _MD_COLS[1:]]
+        cells = [m, prob] + [_cell(r, c) for c in _MD_COLS[1:]]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     lines += ["", summary_line(rows)]
     for r in rows:
@@ -136,7 +136,7 @@ def to_latex(rows: Sequence[TableRow], meta: Mapping[str, Any]) -> str:
            r"\begin{tabular}{l" + "l" * len(_TEX_COLS) + "}", r"\toprule",
            " & " + " & ".join(_TEX_HEAD) + r" \\", r"\midrule"]
     for r in rows:
-        cells = [latex_escape(_mark(r))]
+        cells = [latex_escape(mark(r))]
         for c in _TEX_COLS:
             txt = _cell(r, c)
             if c == "problem" and r.witness:

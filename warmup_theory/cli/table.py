@@ -53,6 +53,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-sweeps", action="store_true", help="skip the gap0 / eps sweeps")
     p.add_argument("--no-plots", action="store_true", help="write no PNG/SVG files")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="print the full Markdown table with its notes (as in table.md) instead of the summary")
     p.add_argument("--stochastic", action="store_true",
                    help="instead: SGD under interpolation, 200 seeds per row, beside the SGD bounds (sgd_table.*)")
 
@@ -196,9 +198,20 @@ def _run(args: argparse.Namespace, formats: Sequence[str], problems: tuple[str, 
                                "seconds": sw.seconds, "runs": sw.runs}
     (out / "table.json").write_text(to_json(tr.rows, meta, extra_json), encoding="utf-8")
     written.append("table.json")
-    sys.stdout.write(md_full)
+    wrote = f"wrote {', '.join(written)}" + (f" and {len(plots)} plot files" if plots else "") + f" to {out}/"
+    if args.verbose:
+        sys.stdout.write(md_full)
+        print(f"\n{wrote}")
+    else:
+        from warmup_theory.numerics.table.summary import summary_lines
+
+        extra = [f"missing (not run): {k}: {v}" for k, v in tr.missing.items()]
+        if sw is not None and sw_check is not None:
+            extra.append(f"sweeps ({sw.runs} runs, {sw.seconds:.1f} s): {sw_check.summary()}")
+            extra += [f"! sweep: {v}" for v in sweep_viol] + [f"- {line}" for line in sweep_lines]
+        footer = [wrote, "full table, notes and every !/? explained: table.md (or --verbose)"]
+        print("\n".join(summary_lines(tr.rows, meta, extra=extra, footer=footer)))
     broken = [r for r in tr.rows if r.violations]
-    print(f"\nwrote {', '.join(written)}" + (f" and {len(plots)} plot files" if plots else "") + f" to {out}/")
     if broken or sweep_viol:
         print(f"FAILED: {summary_line(tr.rows)}; sweep violations: {len(sweep_viol)}", file=sys.stderr)
         return 1

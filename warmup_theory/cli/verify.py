@@ -16,6 +16,8 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from warmup_theory.numerics.table.summary import fit as _fit
+
 if TYPE_CHECKING:
     from warmup_theory.proofs_checks.framework import Claim, ClaimResult
 
@@ -124,11 +126,6 @@ def _why(r: ClaimResult) -> str:
         return r.error.splitlines()[0]
     bad = [s for s in r.steps if not s.ok]
     return f"step failed: {bad[0].description}" if bad else "no witness / no steps"
-
-
-def _fit(line: str, width: int = WIDTH) -> str:
-    """``line`` cut to ``width`` characters (an ellipsis marks a cut)."""
-    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _is_tty(stream: TextIO) -> bool:
