@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     w_id = min(max(len(c.id) for c in claims), 64)
     show = not args.json
     if show:
-        print(_fit(f"{'verdict':<9}  {'seconds':>7}  {'claim':<{w_id}}  how checked"))
+        print(_fit(f"{'verdict':<9}  {'seconds':>7}  {'claim':<{w_id}}  how checked (legend below)"))
     tty = _is_tty(sys.stderr)
     t0 = time.perf_counter()
     results: list[ClaimResult] = []
@@ -94,13 +94,16 @@ def run(args: argparse.Namespace) -> int:
     if any("′ (toolkit" in r.id for r in results):
         print("′ (toolkit: …): the toolkit's own result, replacing a paper result. "
               "--verbose: statements, witnesses; --steps: steps")
+    print("how checked: methods of the proof steps [check: of the cross-checks only]; sym symbolic, cert "
+          "certified-numeric,")
+    print("  inst numeric instance, smpl sampled; 'proved' = every proof step sym / cert / cited")
     return 1 if failed else 0
 
 
 def _print_result(r: ClaimResult, w_id: int, *, verbose: bool, steps: bool) -> None:
     """One line for the claim; with ``verbose`` its statement and witness, with ``steps`` its proof steps."""
     cid = r.id if len(r.id) <= w_id else r.id[: w_id - 1] + "…"
-    print(_fit(f"{r.verdict:<9}  {r.seconds:7.2f}  {cid:<{w_id}}  {r.method}"), flush=True)
+    print(_fit(f"{r.verdict:<9}  {r.seconds:7.2f}  {cid:<{w_id}}  {how(r)}"), flush=True)
     pad = " " * 4
     if verbose:
         _wrapped(f"statement: {r.statement}", pad)
@@ -114,6 +117,28 @@ def _print_result(r: ClaimResult, w_id: int, *, verbose: bool, steps: bool) -> N
             role = "" if s.role == "proof" else ", check"
             _wrapped(f"[{mark}] ({s.method}{role}) {s.description}" + (f" — {s.detail}" if s.detail else ""),
                      pad)
+
+
+#: Short names of the step methods in the one-line view (``--json`` keeps the full ``method``).
+SHORT = {"symbolic": "sym", "certified-numeric": "cert", "cited": "cited", "hand": "hand", "instance": "inst",
+         "sampled": "smpl", "model": "model"}
+
+
+def how(r: ClaimResult) -> str:
+    """The methods of the proof steps, then in brackets those used only by cross-checks (role "check").
+
+    >>> from warmup_theory.proofs_checks.framework import ClaimResult, Step
+    >>> how(ClaimResult("c", "s", "symbolic+instance+sampled", "proved", 0.0,
+    ...                 (Step("a", "symbolic", True), Step("b", "instance", True, role="check"),
+    ...                  Step("c", "sampled", True, role="check"))))
+    'sym [check: inst+smpl]'
+    """
+    from warmup_theory.proofs_checks.framework import METHODS
+
+    proof = [SHORT[m] for m in METHODS if any(s.method == m and s.role == "proof" for s in r.steps)]
+    check = [SHORT[m] for m in METHODS if any(s.method == m and s.role == "check" for s in r.steps)
+             and SHORT[m] not in proof]
+    return "+".join(proof) + (f" [check: {'+'.join(check)}]" if check else "")
 
 
 def _wrapped(text: str, indent: str) -> None:
