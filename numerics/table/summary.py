@@ -29,7 +29,7 @@ from warmup_theory.numerics.table.formats import mark
 from warmup_theory.numerics.table.invariants import summary_line
 from warmup_theory.numerics.table.rows import SCHEDULES, TableRow, fmt_num
 
-__all__ = ["MAX_LINES", "WIDTH", "cell", "fit", "summary_lines"]
+__all__ = ["MAX_LINES", "WIDTH", "cell", "fit", "short_name", "summary_lines"]
 
 #: Longest on-screen line.
 WIDTH = 120
@@ -42,6 +42,17 @@ _CELL_W = 16
 def fit(line: str, width: int = WIDTH) -> str:
     """``line`` cut to ``width`` characters; an ellipsis marks a cut."""
     return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def short_name(name: str, width: int = _PROBLEM_W - 1) -> str:
+    """``name`` cut in the middle to ``width`` characters, keeping its last 10 (where instances differ).
+
+    >>> short_name("aiming_witness(H0=1,H1=1,class gap0=100)")
+    'aiming_witness(H0=1,H1=1,cla… gap0=100)'
+    """
+    if len(name) <= width:
+        return name
+    return name[: width - 11] + "…" + name[-10:]
 
 
 def _count(x: Any) -> str:
@@ -89,7 +100,7 @@ def summary_lines(rows: Sequence[TableRow], meta: Mapping[str, Any], *, extra: S
     if n_show < len(names):
         n_show -= 1  # keep a line for the "more problems" note
     for name in names[:n_show]:
-        label = fit(name, _PROBLEM_W - 1)
+        label = short_name(name)
         cells = "".join(f"{cell(problems[name][s]) if s in problems[name] else '':<{_CELL_W - 1}} " for s in schedules)
         body.append(fit(f"{label:<{_PROBLEM_W}}{cells}".rstrip()))
     if n_show < len(names):
