@@ -76,10 +76,12 @@ class Engine1D(BranchAndBound1D):
             self.bf, sf1 = sf, stable_diff(sf, w)
             self.bf2 = stable_diff(sf1, w)
             sf3 = stable_diff(self.bf2, w)
-            self.f1, self.f2, self.f3 = elementary(sf1), elementary(self.bf2), elementary(sf3)
+            self.f1, self.f2, self.f3 = elementary(sf1, True), elementary(self.bf2), elementary(sf3)
+            self.flim = elementary(sf, True)  # the same function as f, in the form sympy's limits do fastest
             f2s = self.f2
         else:
             self.f1, self.f2, self.f3 = sp.diff(f, w), sp.diff(f, w, 2), sp.diff(f, w, 3)
+            self.flim = f
             f2s = _simp(self.f2)
         self.f2s = f2s
         if f2s.is_nonnegative or self.f2.is_nonnegative or (self.stable and self.bf2.is_nonnegative):
@@ -112,7 +114,7 @@ class Engine1D(BranchAndBound1D):
     # -- f* -------------------------------------------------------------------------------
     def _find_fstar(self) -> None:
         f, w = self.f, self.w
-        lm, lp = _lim(f, w, -sp.oo), _lim(f, w, sp.oo)
+        lm, lp = _lim(self.flim, w, -sp.oo), _lim(self.flim, w, sp.oo)
         if sp.S.NegativeInfinity in (lm, lp):
             raise ValueError(f"expr {f} is unbounded below (limit -oo at "
                              f"{'-oo' if lm is sp.S.NegativeInfinity else 'oo'}); "
@@ -156,11 +158,18 @@ class Engine1D(BranchAndBound1D):
 
     # -- smoothness -----------------------------------------------------------------------
     def _find_smooth(self) -> None:
-        f, w, f2 = self.f, self.w, self.f2s
+        w, f2 = self.w, self.f2s
+        bound = self.iv_f2(iv.mpf(["-inf", "inf"]))
+        if math.isfinite(civ.lo(bound)) and math.isfinite(civ.hi(bound)):
+            # the stable form's enclosure over the whole line is finite: |f''| <= B on R, so f is (B, 0)-smooth
+            B = max(abs(civ.lo(bound)), abs(civ.hi(bound)))
+            self.smooth = True
+            self.smooth_reason = f"|f''| <= {B:.6g} on R (interval enclosure over the whole line): (H0, 0)-smooth"
+            return
         finite_ends = []
         for end, lf in ((sp.oo, self.limits[1]), (sp.S.NegativeInfinity, self.limits[0])):
             if lf is sp.oo:
-                r = _lim(f2 / f, w, end)
+                r = _lim(f2 / self.flim, w, end)
                 why = f"f''/f -> {r} as w -> {end}"
             elif lf is not None:
                 r = _lim(f2, w, end)
@@ -231,7 +240,7 @@ class Engine1D(BranchAndBound1D):
     @functools.lru_cache(maxsize=64)  # noqa: B019
     def _plim(self, what: str, s: int, end: Any) -> Any:
         """Cached limits: ``g`` = lim s·f'', ``r`` = lim s·f''/f at ``end``."""
-        e = s * self.f2s if what == "g" else s * self.f2s / self.f
+        e = s * self.f2s if what == "g" else s * self.f2s / self.flim
         return _lim(e, self.w, end)
 
     def _end_limit(self, s: int, H1: sp.Expr, end: Any) -> Any:
@@ -250,7 +259,7 @@ class Engine1D(BranchAndBound1D):
             r = self._plim("r", s, end)  # both -> oo: sign of f·(s f''/f − H1)
             if r is not None and r != H1:
                 return sp.oo if (r is sp.oo or r > H1) else sp.S.NegativeInfinity
-        return _lim(s * self.f2 - H1 * (self.f - fs), self.w, end)
+        return _lim(s * self.f2 - H1 * (self.flim - fs), self.w, end)
 
     # -- φ --------------------------------------------------------------------------------
     def phi(self, H1: Any) -> Answer:
