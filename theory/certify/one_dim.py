@@ -40,6 +40,7 @@ from warmup_theory.theory.certify.one_dim_tools import (
     _simp,
     _solve,
     _tol_default,
+    trig_sequence,
 )
 from warmup_theory.theory.certify.results import (
     BRACKET,
@@ -201,40 +202,7 @@ class Engine1D(BranchAndBound1D):
         self.smooth_reason = "undecided: no certified finite φ(H1) for H1 in {1, 8, 64} and no proof of divergence"
 
     def _trig_sequence(self) -> str:
-        f, w = self.f, self.w
-        trig = list(f.atoms(sp.sin, sp.cos))
-        if not trig:
-            return ""
-        cs = []
-        for t in trig:
-            a = t.args[0]
-            if not a.is_polynomial(w) or sp.degree(a, w) != 1:
-                return ""
-            cs.append(sp.diff(a, w))
-        c0 = cs[0]
-        qs = [sp.nsimplify(c / c0) for c in cs]
-        if not all(q.is_Rational for q in qs):
-            return ""
-        L = functools.reduce(sp.ilcm, [q.q for q in qs], 1)
-        if L > 4:
-            return ""
-        P = 2 * sp.pi * L / abs(c0)
-        k = sp.Symbol("k", integer=True, positive=True)
-        C = sp.Rational(max(abs(self.fbr[0]), abs(self.fbr[1]))) if all(map(math.isfinite, self.fbr)) else None
-        if C is None:
-            return ""
-        for s in (1, -1):
-            for j in range(4 * L):
-                theta = j * sp.pi / (2 * abs(c0))
-                wk = s * (theta + k * P)
-                fk, f2k = _simp(f.subs(w, wk)), _simp(self.f2.subs(w, wk))
-                if fk.has(sp.sin, sp.cos) or f2k.has(sp.sin, sp.cos):
-                    continue
-                r = _lim(sp.Abs(f2k) / (1 + sp.Abs(fk) + C), k, sp.oo)
-                if r is sp.oo:
-                    return (f"along w_k = {wk} (k -> oo, integer) |f''|/(1 + |f| + |f*|) -> oo "
-                            f"(f(w_k) = {fk}, f''(w_k) = {f2k})")
-        return ""
+        return trig_sequence(self.f, self.f2, self.w, self.fbr)
 
     # -- limits at the ends, cached per engine -------------------------------------------
     @functools.lru_cache(maxsize=64)  # noqa: B019

@@ -176,3 +176,40 @@ def _check_domain(f: sp.Expr, w: sp.Symbol) -> None:
                              f"but is so only on {dom}")
 
 
+def trig_sequence(f: sp.Expr, f2: sp.Expr, w: sp.Symbol, fbr: tuple[float, float]) -> str:
+    """A proof that f is (H0,H1)-smooth for no constants, for trigonometric terms sin/cos(c·w + b):
+    along w_k = ±(θ + kP) (P a common period, k integer) the trigonometric factors are constant and
+    |f''|/(1 + |f| + |f*|) -> ∞ (sympy limit in k); "" if no such sequence is found."""
+    trig = list(f.atoms(sp.sin, sp.cos))
+    if not trig:
+        return ""
+    cs = []
+    for t in trig:
+        a = t.args[0]
+        if not a.is_polynomial(w) or sp.degree(a, w) != 1:
+            return ""
+        cs.append(sp.diff(a, w))
+    c0 = cs[0]
+    qs = [sp.nsimplify(c / c0) for c in cs]
+    if not all(q.is_Rational for q in qs):
+        return ""
+    L = functools.reduce(sp.ilcm, [q.q for q in qs], 1)
+    if L > 4:
+        return ""
+    P = 2 * sp.pi * L / abs(c0)
+    k = sp.Symbol("k", integer=True, positive=True)
+    C = sp.Rational(max(abs(fbr[0]), abs(fbr[1]))) if all(map(math.isfinite, fbr)) else None
+    if C is None:
+        return ""
+    for s in (1, -1):
+        for j in range(4 * L):
+            theta = j * sp.pi / (2 * abs(c0))
+            wk = s * (theta + k * P)
+            fk, f2k = _simp(f.subs(w, wk)), _simp(f2.subs(w, wk))
+            if fk.has(sp.sin, sp.cos) or f2k.has(sp.sin, sp.cos):
+                continue
+            r = _lim(sp.Abs(f2k) / (1 + sp.Abs(fk) + C), k, sp.oo)
+            if r is sp.oo:
+                return (f"along w_k = {wk} (k -> oo, integer) |f''|/(1 + |f| + |f*|) -> oo "
+                        f"(f(w_k) = {fk}, f''(w_k) = {f2k})")
+    return ""
