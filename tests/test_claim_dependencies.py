@@ -35,7 +35,7 @@ def test_a_failed_lemma_fails_the_claims_that_use_it(monkeypatch: object) -> Non
     lemma = claims["Lemma descent (adaptive step)"]
 
     def broken(p: fw.Proof) -> None:
-        p.fact("mutated descent lemma", False)
+        p.fact("mutated descent lemma", False, method="symbolic")
 
     mp.setitem(fw._REGISTRY, lemma.id, fw.Claim(lemma.id, lemma.statement, broken, lemma.printed, lemma.module))
     mp.setattr(fw, "_DEPENDENCY_CACHE", {})

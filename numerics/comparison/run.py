@@ -9,13 +9,14 @@ For the class of (H0,H1)-smooth f (Definition 3.1, v2: ‖∇²f(w)‖₂ <= H0 
   ==============  ===============================  ==================================================
   schedule        step η_k                         proven <= (μ-PL / θ-aiming)
   ==============  ===============================  ==================================================
-  warmup          1/(10·H0 + 20·H1·Δ_k), Eq. (1)   Thm 4.3 (corrected) / Thm 4.2 (toolkit's form)
-  warmup-family   1/(a·H0 + b·H1·Δ_k), best (a,b)  toolkit's family form of Thm 4.3 / none proven
+  warmup          1/(10·H0 + 20·H1·Δ_k), Eq. (1)   min(Thm 4.3 corrected, contraction) / Thm 4.2′
+  warmup-family   1/(a·H0 + b·H1·Δ_k), best (a,b)  min(family Thm 4.3, contraction) / none proven
   fixed 1/L0      1/(H0 + H1·Δ0) (aiming: its       pl_fixed_iterations / aiming_fixed_iterations
                   aiming_fixed_default_step)
   fixed eta_bar   η̄, the largest class-stable      the same at η̄ when η̄ is in their range
   ==============  ===============================  ==================================================
 
+  (contraction = :func:`warmup_theory.theory.bounds.pl_adaptive_contraction_iterations`, classical at H1 = 0)
 * the fixed steps' proven lower bounds (Thm 4.1(3) corrected / Thm 4.1(1–2) toolkit's form): GD with that
   step needs at least that many iterations on the quadratic member; the η̄ row's lower bound holds for
   *every* class-stable fixed step (the count decreases in η);
@@ -56,6 +57,11 @@ def _try(fn: Callable[[], Any]) -> float | None:
     return None if math.isnan(v) else v
 
 
+def _min(*xs: float | None) -> float | None:
+    vals = [x for x in xs if x is not None]
+    return min(vals) if vals else None
+
+
 def _check(H0: Any, H1: Any, mu: Any, theta: Any, gap0: Any, eps: Any, dist0: Any, max_iter: Any
            ) -> tuple[float, float, float | None, float | None, float, float, float | None]:
     H0 = check_scalar("H0", H0, low=0, low_open=True)
@@ -89,15 +95,18 @@ def _rows(H0: float, H1: float, mu: float | None, theta: float | None, gap0: flo
     a, b = (float(v) for v in tb.BEST_ADAPTIVE_FAMILY)
     out = []
     if mu is not None:
-        up_w = _try(lambda: tb.pl_adaptive_iterations(H0, H1, mu, gap0, eps))
-        up_f = _try(lambda: tb.pl_adaptive_family_iterations(H0, H1, mu, gap0, eps, a, b))
+        up_w = _min(_try(lambda: tb.pl_adaptive_iterations(H0, H1, mu, gap0, eps)),
+                    _try(lambda: tb.pl_adaptive_contraction_iterations(H0, H1, mu, gap0, eps, 10, 20)))
+        up_f = _min(_try(lambda: tb.pl_adaptive_family_iterations(H0, H1, mu, gap0, eps, a, b)),
+                    _try(lambda: tb.pl_adaptive_contraction_iterations(H0, H1, mu, gap0, eps, a, b)))
         eta1 = 1.0 / L0
         up_1 = _try(lambda: tb.pl_fixed_iterations(H0, H1, mu, gap0, eps))
         lo_1 = _try(lambda: tb.pl_fixed_lower_iterations(H0, H1, mu, gap0, eps, eta=eta1))
         eta_bar = float(tb.pl_fixed_step_upper(H0, H1, mu, gap0))
         up_b = _try(lambda: tb.pl_fixed_iterations(H0, H1, mu, gap0, eps, eta=eta_bar))
         lo_b = _try(lambda: tb.pl_fixed_lower_iterations(H0, H1, mu, gap0, eps))
-        src = ("Thm 4.3 (corrected)", "Thm 4.3 family (toolkit)", "pl_fixed_iterations", "Thm 4.1(3) (corrected)")
+        src = ("min(Thm 4.3 corrected, contraction bound)", "min(Thm 4.3 family, contraction bound) (toolkit)",
+               "pl_fixed_iterations", "Thm 4.1(3) (corrected)")
     else:
         assert theta is not None and dist0 is not None
         up_w = _try(lambda: tb.aiming_adaptive_iterations(H0, H1, theta, dist0, eps, gap0=gap0))
