@@ -89,3 +89,20 @@ def test_printed_and_max_iter_are_checked_not_silently_accepted() -> None:
     for f in (pl_adaptive_recursion_iterations, pl_fixed_recursion_iterations):
         with pytest.raises(ValueError, match="max_iter must be an integer >= 0"):
             f(1.0, 1.0, 0.5, 10.0, 1e-3, max_iter=float("nan"))  # type: ignore[operator]
+
+
+def test_thm41_3_sampled_check_catches_a_too_small_eta_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Steps are sampled beyond η̄: with η̄ (wrongly) halved, the lower bound it gives is beaten by truly
+    class-stable steps, and the claim fails (the old check, η <= η̄ only, passed)."""
+    import warmup_theory.proofs_checks.claims.lower_bounds as lb
+    from warmup_theory.proofs_checks.framework import registry, run_claim
+
+    claim = registry()["Thm 4.1(3)"]
+    assert run_claim(claim).verdict == "holds"
+    upper, lower = lb.B.pl_fixed_step_upper, lb.B.pl_fixed_lower_iterations
+    monkeypatch.setattr(lb.B, "pl_fixed_step_upper", lambda *a: upper(*a) * 0.5)
+    monkeypatch.setattr(lb.B, "pl_fixed_lower_iterations",
+                        lambda h0, h1, m, g, e: lower(h0, h1, m, g, e, eta=upper(h0, h1, m, g) * 0.5))
+    res = run_claim(claim)
+    beyond = [s for s in res.steps if s.description.startswith("η up to 4η̄")]
+    assert res.verdict == "failed" and len(beyond) == 1 and not beyond[0].ok

@@ -15,7 +15,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from warmup_theory.proofs_checks.fixtures.gd_runs import gd_run, pl_instance, quad_run
+from warmup_theory.proofs_checks.fixtures.gd_runs import cosh_run, gd_run, hard_run, pl_instance, quad_run
 from warmup_theory.proofs_checks.framework import Proof, claim
 from warmup_theory.theory import bounds as B
 from warmup_theory.theory.catalogue import pl_hard_numeric, pl_hard_start
@@ -68,6 +68,24 @@ def _thm41_3(p: Proof) -> None:
         return lo, k_obs
 
     p.sample("GD with random class-stable η on (μ/2)w² needs >= the lower bound", one, 60)
+
+    def beyond(rng: np.random.Generator) -> tuple[float, float]:
+        """η drawn up to 4η̄: a step that beats the bound on (μ/2)w² must be class-unstable (one GD step from
+        gap0 increases the gap of the hard function or of cosh) — so a wrong (too small) η̄ is caught."""
+        h0, h1, m, gap0, eps = pl_instance(rng)
+        m = min(m, 0.05 * h0)
+        lo = B.pl_fixed_lower_iterations(h0, h1, m, gap0, eps)
+        e = float(B.pl_fixed_step_upper(h0, h1, m, gap0)) * float(rng.uniform(0.5, 4.0))
+        k_obs, _ = gd_run(quad_run(m, gap0), lambda d: e, eps, max_iter=int(lo) + 1)
+        if k_obs >= lo:
+            return lo, k_obs
+        for f, df, w0 in (hard_run(h1, m, gap0), cosh_run(h0, h1, gap0)):
+            if f(w0 - e * df(w0)) > f(w0):
+                return 0.0, 1.0  # unstable on a member: not a class-stable step, nothing to check
+        return lo, k_obs  # a class-stable-looking step beating the bound: fails
+
+    p.sample("η up to 4η̄: every step that beats the bound on (μ/2)w² increases the gap of the hard function or "
+             "cosh in one step from gap0", beyond, 60, seed=1)
 
 
 @claim("Thm 4.1(3) (printed)", "printed: K >= log(Δ0/ε)/(2ημ) (via −log(1−z) >= z: wrong direction)", printed=True)
