@@ -93,3 +93,35 @@ def test_witness_closed_forms() -> None:
     assert SW.floor_lower_bound(s, 0.0) <= SW.exact_floor(s, 10)
     with pytest.raises(ValueError, match="H1 must be in"):
         SW.floor_lower_bound(1.0, 2.0)
+
+
+def test_guarantee_keeps_the_default_and_adds_the_expected_gap_counts() -> None:
+    h0, h1, mu, eps, B, n = 1.0, 1.0, 0.5, 1e-3, 2, 8
+    for fn in (sgd_pl_adaptive_iterations, sgd_pl_fixed_iterations):
+        assert fn(h0, h1, mu, 1.0, eps, batch=B, n=n) == fn(h0, h1, mu, 1.0, eps, batch=B, n=n, guarantee="hitting")
+    assert sgd_pl_adaptive_iterations(h0, h1, mu, 1.0, eps, batch=B, n=n) == 369.0   # today's value, unchanged
+    got = sgd_pl_adaptive_iterations(h0, h1, mu, 1.0, eps, batch=B, n=n, guarantee="expected-gap")
+    with mpmath.workdps(50):   # independent route: G = h(X0) by cosh, r = cμ/(2aH0 + bH1MμX0), X0 = 2·gap0/μ
+        X0 = 2 / mpmath.mpf(mu)
+        G = (mpmath.cosh(mpmath.sqrt(h1 * X0)) - 1) * h0 / h1
+        r = (2 - mpmath.mpf(1) / 5) * mu / (20 * h0 + 20 * h1 * (n / B) * mu * X0)
+        want = float(mpmath.ceil(mpmath.log(G / eps) / -mpmath.log(1 - r)))
+        eta = 1 / (2 * h0 + h1 * G)
+        rho = 1 - eta * (2 - eta * (2 * h0 + h1 * G)) * mu / 2
+        want_fixed = float(mpmath.ceil(mpmath.log(G / eps) / -mpmath.log(rho)))
+    assert got == want
+    assert sgd_pl_fixed_iterations(h0, h1, mu, 1.0, eps, batch=B, n=n, guarantee="expected-gap") == want_fixed
+    ri = sgd_aiming_adaptive_iterations(2.0, 0.0, 1.0, 1.5, 1e-2, batch=1, n=3, guarantee="random-iterate")
+    assert ri == math.ceil(1.5**2 * 10 * 2.0 / (1.8 * 1e-2))     # H1 = 0: X0·a·H0/(c·ε)
+
+
+@pytest.mark.parametrize("fn, kw, match", [
+    (sgd_pl_adaptive_iterations, dict(guarantee="expected-gap", delta=0.1), "delta applies to guarantee='hitting'"),
+    (sgd_pl_adaptive_iterations, dict(guarantee="random-iterate"), "guarantee must be one of"),
+    (sgd_pl_fixed_iterations, dict(guarantee="last"), "guarantee must be one of"),
+])
+def test_bad_guarantee_names_the_argument(fn, kw: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        fn(1.0, 1.0, 0.5, 1.0, 1e-3, batch=1, n=4, **kw)
+    with pytest.raises(ValueError, match="not proved under aiming alone"):
+        sgd_aiming_adaptive_iterations(1.0, 1.0, 1.0, 1.0, 1e-3, batch=1, n=4, guarantee="expected-gap")

@@ -96,3 +96,16 @@ def test_statistical_crosscheck_over_200_seeds() -> None:
                 max_iter=300, record=True)
     late = r.gap_history[150:].mean(axis=0)
     assert abs(late.mean() - SW.exact_floor(1.0, 10)) <= 5 * late.std(ddof=1) / math.sqrt(400)
+
+
+def test_expected_gap_at_the_bound_over_200_seeds() -> None:
+    """E[f(w_K) − f*] <= ε at K = the expected-gap count: the upper one-sided 99 % CLT bound of the mean gap over
+    200 seeds (mean + 2.326·sd/√200) must be <= ε; the runs go on past ε (engine eps = 1e-300)."""
+    p = consistent_least_squares(n=16, dim=4, seed=0)
+    W = _start(p, 200)
+    X0, eps = float(p.minimiser_dist(W[:1])[0]) ** 2, 1e-3
+    K = int(sgd_pl_adaptive_iterations(p.H0, p.H1, p.mu, 1.0, eps, batch=2, n=p.n, dist0=math.sqrt(X0),
+                                       guarantee="expected-gap"))
+    r = run_sgd(p, W, 10 * p.H0, 20 * p.H1, batch=2, eps=1e-300, seed=7, max_iter=K, record=True, record_every=K)
+    g = r.gap_history[-1]
+    assert set(r.status) == {"max_iter"} and g.mean() + 2.326 * g.std(ddof=1) / math.sqrt(200) <= eps

@@ -30,13 +30,19 @@ E[Δ_S | w_k] = Δ: E[η_kΔ_{S_k} | w_k] >= Δ_k/(aH0 + bH1·M·Δ_k).
   k0 = ceil(log(X0/x_ε)/(−log ρ)); default η = θ/G.  G grows like e^{√(H1·X0)}: multiplicative in H1.
 
 Each calculator returns ceil of the expected-time bound (``delta=None``), or with ``delta`` ∈ (0, 1) a K
-with P[τ > K] <= δ.  0 when the start already satisfies the target.  Without interpolation none of this
-holds: :mod:`warmup_theory.theory.stochastic_witness`.
+with P[τ > K] <= δ (under PL: P[f(w_K) − f* > ε] <= δ, as the gap stays <= ε after τ).  ``guarantee=``
+(default ``"hitting"``, the values above, unchanged): ``"expected-gap"`` (PL calculators) gives K with
+E[f(w_K) − f*] <= ε for the last iterate; ``"random-iterate"`` (aiming) gives K with E[f(w_J) − f*] <= ε for J
+uniform on {0, …, K−1} — claim "Thm SGD expected gap", :mod:`~warmup_theory.theory.bounds.sgd_gap`.
+0 when the start already satisfies the target.  Without interpolation none of this holds:
+:mod:`warmup_theory.theory.stochastic_witness`.
 
 >>> sgd_aiming_adaptive_iterations(1.0, 1.0, 1.0, 1.0, 1e-2, batch=1, n=4)
 600.0
 >>> sgd_pl_adaptive_iterations(1.0, 1.0, 0.5, 1.0, 1e-3, batch=2, n=8, delta=0.1)
 3690.0
+>>> sgd_pl_adaptive_iterations(1.0, 1.0, 0.5, 1.0, 1e-3, batch=2, n=8, guarantee="expected-gap")  # E[gap_K] <= ε
+1581.0
 """
 
 from __future__ import annotations
@@ -53,6 +59,12 @@ from warmup_theory.theory.bounds.sgd_common import (
     distance_for_gap,
     gap_from_distance,
     sgd_sample_ratio,
+)
+from warmup_theory.theory.bounds.sgd_gap import (
+    aiming_random_iterate_count,
+    check_guarantee,
+    pl_adaptive_gap_count,
+    pl_fixed_gap_count,
 )
 from warmup_theory.theory.bounds.steps import _check_H
 
@@ -87,11 +99,14 @@ def _common(H0: Any, H1: Any, eps: Any, batch: Any, n: Any, replacement: Any, de
 
 def sgd_aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps: Any, *, batch: int, n: int,
                                    delta: Any = None, a: Any = 10, b: Any = 20, replacement: bool = False,
-                                   gap0: Any = None) -> Any:
+                                   gap0: Any = None, guarantee: str = "hitting") -> Any:
     """SGD with η_k = 1/(aH0 + bH1(f_{S_k}(w_k) − f*)), per-sample θ-aiming, interpolation (module docstring).
 
     K_E = dist0²·(a·H0/eps + b·H1·M)/(2θ − max(2/a, 1/b)) bounds E[τ_ε], τ_ε the first k with
     f(w_k) − f* <= eps; ``delta``: ceil(K_E/δ), with P[τ_ε > K] <= δ.  ``gap0 <= eps`` gives 0.
+    ``guarantee="random-iterate"``: ceil(X0(aH0 + bH1·M·G)/(c·eps)), G = h(dist0²), with E[f(w_J) − f*] <= eps
+    for J uniform on {0, …, K−1} (:mod:`~warmup_theory.theory.bounds.sgd_gap`); the last iterate is not covered
+    under aiming alone (``"expected-gap"`` raises).
 
     >>> sgd_aiming_adaptive_iterations(1.0, 1.0, 1.0, 1.0, 1e-2, batch=4, n=4)   # = Thm 4.2's 567 (M = 1)
     567.0
@@ -100,6 +115,10 @@ def sgd_aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps
     >>> sgd_aiming_adaptive_iterations(h0, h1, 1, d, e, batch=1, n=3)
     ceiling(5*d**2*(10*H0/epsilon + 60*H1)/9)
     """
+    if guarantee == "expected-gap":
+        raise ValueError("guarantee='expected-gap' (the last iterate) is not proved under aiming alone: the gap "
+                         "may rise again after tau; use guarantee='random-iterate' or a PL calculator")
+    check_guarantee(guarantee, delta, ("hitting", "random-iterate"))
     M = _common(H0, H1, eps, batch, n, replacement, delta)
     batch_n = (batch, n)
     checked(theta=(theta, POS), dist0=(dist0, NONNEG))
@@ -108,6 +127,8 @@ def sgd_aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps
     ops, (H0, H1, dist0, eps, a, b, theta) = backend(H0, H1, dist0, eps, a, b, theta)
     c = _c(ops, theta, a, b)
     M = sp.Rational(batch_n[1], batch_n[0]) if ops.symbolic and not replacement else M
+    if guarantee == "random-iterate":
+        return aiming_random_iterate_count(H0, H1, a, b, c, M, dist0 * dist0, eps)
     K = dist0 * dist0 * (a * H0 / eps + b * H1 * M) / c
     done = False if gap0 is None else (sp.sympify(gap0) if ops.symbolic else float(gap0)) <= eps
     return _finish(ops, K, delta, done)
@@ -125,12 +146,14 @@ def _x0(mu: Any, gap0: Any, dist0: Any) -> Any:
 
 def sgd_pl_adaptive_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *, batch: int, n: int,
                                delta: Any = None, theta: Any = 1, a: Any = 10, b: Any = 20,
-                               replacement: bool = False, dist0: Any = None) -> Any:
+                               replacement: bool = False, dist0: Any = None, guarantee: str = "hitting") -> Any:
     """SGD with the warm-up step from the mini-batch loss, f μ-PL, per-sample θ-aiming, interpolation.
 
     K_E = (2aH0/(cμ))·(1 + log(X0/x_ε)) + b·H1·M·X0/c bounds E[τ], τ = first k with dist(w_k, X*)² <= x_ε,
     after which f(w_k) − f* <= eps for every k; X0 = dist0² (default 2·gap0/μ), c = 2θ − max(2/a, 1/b).
     ``delta``: ceil(K_E/δ) with P[some k >= K has f(w_k) − f* > eps] <= δ.  0 when X0 <= x_ε.
+    ``guarantee="expected-gap"``: K with E[f(w_K) − f*] <= eps for the last iterate, ceil(log(G/eps)/(−log(1 − r))),
+    G = h(X0), r = cμ/(2aH0 + bH1MμX0) (:mod:`~warmup_theory.theory.bounds.sgd_gap`); 0 when G <= eps.
 
     >>> sgd_pl_adaptive_iterations(1.0, 1.0, 0.5, 1.0, 1e-3, batch=2, n=8)
     369.0
@@ -139,6 +162,7 @@ def sgd_pl_adaptive_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *
     ...
     ValueError: delta must be in (0, 1), got 1.5
     """
+    check_guarantee(guarantee, delta, ("hitting", "expected-gap"))
     M = _common(H0, H1, eps, batch, n, replacement, delta)
     batch_n = (batch, n)
     checked(mu=(mu, POS), gap0=(gap0, NONNEG), theta=(theta, POS))
@@ -147,6 +171,8 @@ def sgd_pl_adaptive_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *
     ops, (H0, H1, mu, a, b, theta, X0, xe) = backend(H0, H1, mu, a, b, theta, X0, xe)
     c = _c(ops, theta, a, b)
     M = sp.Rational(batch_n[1], batch_n[0]) if ops.symbolic and not replacement else M
+    if guarantee == "expected-gap":
+        return pl_adaptive_gap_count(H0, H1, mu, a, b, c, M, X0, backend(eps)[1][0])
     K = 2 * a * H0 / (c * mu) * (1 + ops.log(ops.max(X0, xe) / xe)) + b * H1 * M * X0 / c
     return _finish(ops, K, delta, X0 <= xe)
 
@@ -178,16 +204,18 @@ def sgd_fixed_step(H0: Any, H1: Any, theta: Any, X0: Any) -> Any:
 
 def sgd_pl_fixed_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *, batch: int, n: int,
                             delta: Any = None, theta: Any = 1, eta: Any = None, replacement: bool = False,
-                            dist0: Any = None) -> Any:
+                            dist0: Any = None, guarantee: str = "hitting") -> Any:
     """Fixed-step SGD, f μ-PL, per-sample θ-aiming, interpolation: E[τ] <= k0 + 1/(1 − ρ) (module docstring).
 
     ρ = 1 − η(2θ − ηG)μ/2, G = 2H0 + H1·h(X0), 0 < η < 2θ/G (default θ/G), k0 = ceil(log(X0/x_ε)/(−log ρ));
     ``delta``: ceil(log(X0/(x_ε·δ))/(−log ρ)).  τ as in :func:`sgd_pl_adaptive_iterations`.  The bound does not
     depend on the batch (η is deterministic; Δ_S <= h(X) on every path); batch and n are validated only.
+    ``guarantee="expected-gap"``: ceil(log(G_h/eps)/(−log ρ)), G_h = h(X0), with E[f(w_K) − f*] <= eps.
 
     >>> sgd_pl_fixed_iterations(1.0, 0.0, 0.5, 1.0, 1e-3, batch=2, n=8)
     65.0
     """
+    check_guarantee(guarantee, delta, ("hitting", "expected-gap"))
     _common(H0, H1, eps, batch, n, replacement, delta)
     checked(mu=(mu, POS), gap0=(gap0, NONNEG), theta=(theta, POS))
     X0 = _x0(mu, gap0, dist0)
@@ -197,6 +225,8 @@ def sgd_pl_fixed_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *, b
     if ops.symbolic:
         e = th / G if eta is None else sp.sympify(eta)
         rho = 1 - e * (2 * th - e * G) * muv / 2
+        if guarantee == "expected-gap":
+            return pl_fixed_gap_count(H0v, H1v, X0v, rho, sp.sympify(eps))
         lg = ops.log(X0v / xev) if delta is None else ops.log(X0v / (xev * sp.sympify(delta)))
         K = ops.ceil(lg / (-ops.log(rho))) + (1 / (1 - rho) if delta is None else 0)
         return ops.where((X0v <= xev, lambda: 0), otherwise=lambda: K)
@@ -208,6 +238,9 @@ def sgd_pl_fixed_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *, b
             raise ValueError(f"eta must be in (0, 2*theta/G) = (0, {float(2 * th / G)!r}), G = 2*H0 + H1*h(X0), "
                              f"got {eta!r}")
         e = mpmath.mpf(float(eta))
+    if guarantee == "expected-gap":
+        with mpmath.workdps(40):
+            return pl_fixed_gap_count(H0v, H1v, X0v, 1 - e * (2 * th - e * G) * muv / 2, float(eps))
     if X0v <= xev:
         return 0.0
     with mpmath.workdps(40):
