@@ -5,7 +5,11 @@ Per instance × schedule, ``seeds`` runs from one start in one batched program
 (:func:`~warmup_theory.numerics.gd.run_sgd`, batch B = 2 of n = 16 without replacement; B = 1 of n = 2 on the
 witness).  τ = first k with f(w_k) − f* <= eps (runs not there by ``max_iter`` count as censored at
 max_iter + 1).  Columns: median and 90th percentile of τ, fraction of seeds that reached eps, mean τ with its
-95 % CLT interval (mean ± 1.96·sd/√N), the E-bound K_E and the δ = 0.1 bound.
+95 % CLT interval (mean ± 1.96·sd/√N), the E-bound K_E and the δ = 0.1 bound, and (appended last)
+``gap_bound``: K with E[f(w_K) − f*] <= eps (``guarantee="expected-gap"``: the last iterate, PL rows) or, on a
+row without PL, with E[f(w_J) − f*] <= eps for J uniform on {0..K−1} (``guarantee="random-iterate"``).
+On screen (:func:`to_screen`) a compact form fits 120 columns; the full table goes to ``sgd_table.md``
+(and to the screen with ``verbose``); CSV / JSON keep every column.
 
 Invariants (``!`` when broken, with the p-value; a statistical flag needs p < 0.01):
 
@@ -43,11 +47,12 @@ from warmup_theory.numerics.problems.shared_minimiser import (
 from warmup_theory.theory import stochastic_witness as SW
 from warmup_theory.theory.bounds import sgd as S
 
-__all__ = ["INSTANCES", "COLUMNS", "stochastic_rows", "to_markdown", "P_FLAG", "DELTA", "run_stochastic_table"]
+__all__ = ["INSTANCES", "COLUMNS", "stochastic_rows", "to_markdown", "to_screen", "P_FLAG", "DELTA",
+           "run_stochastic_table"]
 
 INSTANCES = ("least_squares", "quartic+hard", "logcosh+hard", "no_interpolation")
 COLUMNS = ("instance", "schedule", "seeds", "eps", "median", "p90", "reached", "mean", "ci95", "E_bound",
-           "delta_bound", "floor", "late_gap", "invariants")
+           "delta_bound", "floor", "late_gap", "invariants", "gap_bound")
 P_FLAG, DELTA, BATCH = 0.01, 0.1, 2
 
 
@@ -70,18 +75,21 @@ def _start(p: FiniteSumProblem) -> torch.Tensor:
     return torch.as_tensor(c + np.ones(p.dim) / math.sqrt(p.dim), dtype=torch.float64)[None]  # dist 1 (if onto)
 
 
-def _bounds(p: FiniteSumProblem, sched: str, X0: float, gap0: float, eps: float) -> tuple[float, float]:
+def _bounds(p: FiniteSumProblem, sched: str, X0: float, gap0: float, eps: float) -> tuple[float, float, float]:
+    """(E-bound, δ-bound, expected-gap bound) of a row; NaN where no theorem covers it."""
     kw: dict[str, Any] = dict(batch=BATCH, n=p.n)
     if sched == "fixed":
         if p.mu is None:
-            return math.nan, math.nan
-        return tuple(S.sgd_pl_fixed_iterations(p.H0, p.H1, p.mu, gap0, eps, dist0=math.sqrt(X0), delta=d, **kw)
-                     for d in (None, DELTA))
+            return math.nan, math.nan, math.nan
+        return tuple(S.sgd_pl_fixed_iterations(p.H0, p.H1, p.mu, gap0, eps, dist0=math.sqrt(X0), delta=d,
+                                               guarantee=g, **kw)
+                     for d, g in ((None, "hitting"), (DELTA, "hitting"), (None, "expected-gap")))
     if p.mu is not None:
-        return tuple(S.sgd_pl_adaptive_iterations(p.H0, p.H1, p.mu, gap0, eps, dist0=math.sqrt(X0), delta=d, **kw)
-                     for d in (None, DELTA))
-    return tuple(S.sgd_aiming_adaptive_iterations(p.H0, p.H1, 1.0, math.sqrt(X0), eps, delta=d, **kw)
-                 for d in (None, DELTA))
+        return tuple(S.sgd_pl_adaptive_iterations(p.H0, p.H1, p.mu, gap0, eps, dist0=math.sqrt(X0), delta=d,
+                                                  guarantee=g, **kw)
+                     for d, g in ((None, "hitting"), (DELTA, "hitting"), (None, "expected-gap")))
+    return tuple(S.sgd_aiming_adaptive_iterations(p.H0, p.H1, 1.0, math.sqrt(X0), eps, delta=d, guarantee=g, **kw)
+                 for d, g in ((None, "hitting"), (DELTA, "hitting"), (None, "random-iterate")))
 
 
 def _checks(tau: np.ndarray, T: int, KE: float, Kd: float, dist_inc: int, floor: tuple[float, np.ndarray] | None
@@ -127,7 +135,7 @@ def stochastic_rows(*, quick: bool = False, seeds: int = 200, seed: int = 0, dev
                 al, be = 1.0 / float(S.sgd_fixed_step(p.H0, p.H1, 1.0, X0)), 0.0
             else:
                 al, be = 10 * p.H0, 20 * p.H1
-            KE, Kd = _bounds(p, sched, X0, gap0, eps) if p.interpolation else (math.nan, math.nan)
+            KE, Kd, Kg = _bounds(p, sched, X0, gap0, eps) if p.interpolation else (math.nan,) * 3
             T = int(min(Kd if math.isfinite(Kd) else 2000, 3000 if quick else 20_000))
             r = run_sgd(p, W.repeat(seeds, 1), al, be, batch=BATCH if p.interpolation else 1,
                         eps=eps if p.interpolation else 1e-300, seed=seed, max_iter=T, record=True,
@@ -145,7 +153,7 @@ def stochastic_rows(*, quick: bool = False, seeds: int = 200, seed: int = 0, dev
                    "reached": float((r.iterations >= 0).mean()), "mean": m, "ci95": 1.96 * sd / math.sqrt(seeds),
                    "E_bound": KE, "delta_bound": Kd, "invariants": "ok" if not viol else "; ".join(viol),
                    "max_iter": T, "H0": p.H0, "H1": p.H1, "mu": p.mu, "floor": None if floor is None else floor[0],
-                   "late_gap": None if floor is None else float(floor[1].mean())}
+                   "late_gap": None if floor is None else float(floor[1].mean()), "gap_bound": Kg}
             rows.append(row)
             if histories is not None:
                 histories[f"{p.name}|{sched}"] = (np.arange(gh.shape[0]) * r.record_every, gh)
@@ -167,6 +175,37 @@ def to_markdown(rows: Sequence[dict[str, Any]]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(_fmt(r[c]) for c in COLUMNS) + " |" for r in rows]
     return "\n".join(lines) + "\n"
+
+
+#: the on-screen columns: (header, width, row -> text)
+_SCREEN: tuple[tuple[str, int], ...] = (("instance", 34), ("sched", 6), ("median", 8), ("p90", 8), ("reach", 5),
+                                        ("mean±ci95", 16), ("E_bound", 9), ("d_bound", 9), ("gap_bound", 9),
+                                        ("inv", 3))
+
+
+def to_screen(rows: Sequence[dict[str, Any]]) -> str:
+    """The compact on-screen table (every line <= 120 columns): instance names cut in the middle, mean ± ci95
+    in one column, ``inv`` = ok or ``!`` with each broken invariant on its own (cut) line below the table.
+
+    >>> rows = [dict(instance="x" * 50, schedule="warmup", median=3.0, p90=4.0, reached=1.0, mean=3.2, ci95=0.1,
+    ...              E_bound=90.0, delta_bound=900.0, gap_bound=500.0, invariants="ok")]
+    >>> print(to_screen(rows).splitlines()[2])
+    xxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxxxx warmup      3.0      4.0     1     3.2 ± 0.1       90      900      500  ok
+    """
+    from warmup_theory.numerics.table.summary import fit, short_name
+
+    head = " ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(_SCREEN))
+    lines, notes = [head, "-" * len(head)], []
+    for r in rows:
+        bad = r["invariants"] != "ok"
+        vals = (short_name(r["instance"], 34), r["schedule"], f"{r['median']:.1f}", f"{r['p90']:.1f}",
+                _fmt(r["reached"]), f"{_fmt(r['mean'])} ± {_fmt(r['ci95'])}", _fmt(r["E_bound"]),
+                _fmt(r["delta_bound"]), _fmt(r["gap_bound"]), "!" if bad else "ok")
+        lines.append(" ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, (_, w)) in enumerate(zip(vals, _SCREEN,
+                                                                                                      strict=True))))
+        if bad:
+            notes.append(fit(f"{short_name(r['instance'], 34)} {r['schedule']}: {r['invariants']}"))
+    return "\n".join(lines + notes) + "\n"
 
 
 def plot_bands(histories: dict[str, Any], out: Path, meta: dict[str, Any]) -> list[Path]:
@@ -198,22 +237,27 @@ def plot_bands(histories: dict[str, Any], out: Path, meta: dict[str, Any]) -> li
 
 
 def run_stochastic_table(out: Path, *, quick: bool = False, seed: int = 0, device: Any = "cpu",
-                         plots: bool = True) -> tuple[str, int]:
+                         plots: bool = True, verbose: bool = False) -> tuple[str, int]:
     """Run the rows, write ``sgd_table.md`` / ``.csv`` / ``.json`` (+ ``sgd_gap_bands.png/.svg``) under ``out``;
-    returns (Markdown text, exit status: 0, or 1 when an invariant is broken)."""
+    returns (the text for the screen: :func:`to_screen` and the notes, or with ``verbose`` the full Markdown of
+    ``sgd_table.md``; exit status: 0, or 1 when an invariant is broken)."""
     import csv
     import io
     import json
     import time
+
+    from warmup_theory.numerics.table.summary import fit
 
     t0 = time.perf_counter()
     hist: dict[str, Any] = {}
     rows = stochastic_rows(quick=quick, seeds=200, seed=seed, device=device, histories=hist if plots else None)
     meta = {"seed": seed, "device": str(device), "seconds": round(time.perf_counter() - t0, 2)}
     written = plot_bands(hist, out, meta) if plots else []
-    md = (to_markdown(rows) + f"\n200 seeds per row (one batched program each), {meta['seconds']} s; "
-          "tau = first k with f(w_k) - f* <= eps.\nE_bound bounds E[tau], delta_bound has P[tau > K] <= 0.1 "
-          "(warmup_theory.theory.bounds.sgd: the toolkit's own theorems).\n")
+    notes = (f"\n200 seeds per row (one batched program each), {meta['seconds']} s; "
+             "tau = first k with f(w_k) - f* <= eps.\nE_bound bounds E[tau], delta_bound has P[tau > K] <= 0.1 "
+             "(warmup_theory.theory.bounds.sgd: the toolkit's own theorems).\ngap_bound: E[f(w_K) - f*] <= eps "
+             "at K\n(PL rows: the last iterate w_K; rows without PL: w_J, J uniform on {0..K-1}).\n")
+    md = to_markdown(rows) + notes
     (out / "sgd_table.md").write_text(md, encoding="utf-8")
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
@@ -223,4 +267,5 @@ def run_stochastic_table(out: Path, *, quick: bool = False, seed: int = 0, devic
     (out / "sgd_table.json").write_text(json.dumps({"meta": meta, "rows": rows, "plots": [p.name for p in written]},
                                                    indent=1, default=str), encoding="utf-8")
     broken = [r for r in rows if r["invariants"].startswith("!") or "; !" in r["invariants"]]
-    return md, 1 if broken else 0
+    screen = md if verbose else to_screen(rows) + notes + fit(f"full table: {out / 'sgd_table.md'}") + "\n"
+    return screen, 1 if broken else 0

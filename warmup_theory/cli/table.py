@@ -108,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     if args.stochastic:
         from warmup_theory.numerics.table.stochastic import run_stochastic_table
 
-        md, status = run_stochastic_table(out, quick=args.quick, seed=args.seed, device=device, plots=not args.no_plots)
+        md, status = run_stochastic_table(out, quick=args.quick, seed=args.seed, device=device, plots=not args.no_plots,
+                                          verbose=args.verbose)
         sys.stdout.write(md)
         return status
     return _run(args, formats, problems, schedules, device, out)
