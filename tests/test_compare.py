@@ -116,3 +116,13 @@ def test_cli(capsys):
     assert len(err) == 1 and "mu must be in (0, H0]" in err[0]
     assert main(base + ["--max-iter", "-1"]) == 2
     assert "--max-iter" in capsys.readouterr().err
+
+
+def test_a_bound_that_is_too_small_is_reported_broken(monkeypatch) -> None:
+    """The invariant check can fail: a (mutated) upper bound below what GD needs is reported, also when the run
+    only stopped at max_iter (>= that bound), and the CLI exits 1."""
+    monkeypatch.setattr(tb, "pl_fixed_iterations", lambda *a, **k: 5.0)
+    r = compare(1.0, 1.0, mu=0.5, gap0=10.0, eps=1e-3, max_iter=60)
+    assert any(b.startswith("fixed 1/L0 on hard: observed max_iter") for b in r.broken)   # hard needs 79 > 60
+    assert any(b.startswith("fixed 1/L0 on cosh: observed 38") for b in r.broken)
+    assert main(["compare", "--H0", "1", "--H1", "1", "--mu", "0.5", "--gap0", "10", "--eps", "1e-3"]) == 1

@@ -56,6 +56,8 @@ def _member(name: str, expr: str, problem: Any, w_gap: float, cap: float | None,
         if _gap_at(problem, w0) <= gap0:
             break
         w0 = math.nextafter(w0, 0.0)
+    else:
+        raise ArithmeticError(f"{name}: no start with gap <= gap0 = {gap0!r} within 64 ulps of w = {w_gap!r}")
     return Member(name=name, expr=expr, problem=problem, w0=w0, gap0=_gap_at(problem, w0), dist0=abs(w0), why=why)
 
 

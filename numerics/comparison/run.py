@@ -174,7 +174,9 @@ def compare(H0: float, H1: float, *, mu: float | None = None, theta: float | Non
         st = {m.name: status[i * len(built) + s] for i, m in enumerate(members)}
         gi = {m.name: bool(inc[i, s]) for i, m in enumerate(members)}
         for name, k in obs.items():
-            if row.upper is not None and (k is None and st[name] == "diverged" or k is not None and k > row.upper):
+            # a run that diverged, or stopped at max_iter >= the bound, contradicts it as much as a larger count
+            missed = k is None and (st[name] == "diverged" or row.upper is not None and row.upper <= max_iter)
+            if row.upper is not None and (missed or k is not None and k > row.upper):
                 broken.append(f"{row.schedule} on {name}: observed {st[name] if k is None else k} > proven "
                               f"{fmt_count(row.upper)}")
         q = obs.get("quadratic")
@@ -193,7 +195,7 @@ def _verdict(rows: list[ScheduleComparison]) -> tuple[bool | None, str]:
     warm = [r for r in rows if r.schedule.startswith("warmup") and r.upper is not None]
     every = next((r for r in rows if r.schedule == "fixed eta_bar"), None)
     parts = []
-    best = min(warm, key=lambda r: r.upper or 0.0) if warm else None
+    best = min(warm, key=lambda r: float(r.upper or 0.0)) if warm else None  # upper is set: filtered above
     if best is not None:
         parts.append(f"proven: the warm-up needs <= {fmt_count(best.upper)} iterations ({best.schedule})")
     else:

@@ -42,9 +42,8 @@ def aiming_sharp_eta_max(L0: Any, theta: Any) -> Any:
     >>> aiming_sharp_eta_max(1.0, 1.0)
     1.0
     """
-    if isinstance(theta, sp.Basic) or isinstance(L0, sp.Basic):
-        return sp.Max(0, 2 - 1 / theta) / L0
-    return max(0.0, 2.0 - 1.0 / float(theta)) / float(L0)
+    ops, (L0, theta) = backend(L0, theta)
+    return ops.max(0, 2 - 1 / theta) / L0
 
 
 def aiming_fixed_sharp_count(L0: Any, theta: Any, dist0: Any, eps: Any, eta: Any) -> Any:
@@ -58,7 +57,7 @@ def aiming_fixed_sharp_count(L0: Any, theta: Any, dist0: Any, eps: Any, eta: Any
     """
     c = eta * (1 - L0 * eta / 2)
     beta = c - eta / (2 * theta)
-    if isinstance(sp.sympify(eta), sp.Basic) and backend(L0, theta, dist0, eps, eta)[0].symbolic:
+    if backend(L0, theta, dist0, eps, eta)[0].symbolic:
         A2 = theta**2 * eps**2 * c / (2 * dist0**2)
         B1 = eps + theta**2 * eps**2 * (beta - c / 2) / dist0**2
         C = dist0**2 / (2 * eta * theta)
