@@ -47,8 +47,8 @@ def _witness_lines(witness: dict[str, Any] | None) -> list[str]:
     return out
 
 
-def _entry(result: Any, seconds: float) -> list[str]:
-    return [f"- **{md(result.id)}** — verdict **{result.verdict}** ({seconds:.2f} s, {result.method})",
+def _entry(result: Any) -> list[str]:
+    return [f"- **{md(result.id)}** — verdict **{result.verdict}** ({result.seconds:.2f} s, {result.method})",
             f"    - statement: {md(result.statement)}"]
 
 
@@ -72,13 +72,11 @@ def catalogue_markdown() -> str:
     from warmup_theory.proofs_checks.framework import registry, run_claim
 
     reg = registry()
-    results: dict[str, tuple[Any, float]] = {}
+    results: dict[str, Any] = {}
 
-    def run(cid: str) -> tuple[Any, float]:
+    def run(cid: str) -> Any:
         if cid not in results:
-            t0 = time.perf_counter()
-            res = run_claim(reg[cid])
-            results[cid] = (res, time.perf_counter() - t0)
+            res = results[cid] = run_claim(reg[cid])
             if res.verdict == "failed" or (reg[cid].printed and res.verdict != "defective"):
                 log.warning("claim %r: verdict %s in the catalogue", cid, res.verdict)
         return results[cid]
@@ -88,22 +86,22 @@ def catalogue_markdown() -> str:
     for cid, c in reg.items():
         if not c.printed:
             continue
-        lines += _entry(*run(cid)) + _witness_lines(run(cid)[0].witness)
+        lines += _entry(run(cid)) + _witness_lines(run(cid).witness)
         base = re.sub(r" \(printed(, search)?\)$", "", cid)
         base = ALIASES.get(base, base)
         fix = base + (" (search)" if cid.endswith("(printed, search)") else "")
         if fix in reg and not reg[fix].printed:
-            res, _ = run(fix)
+            res = run(fix)
             lines.append(f"    - the toolkit uses instead: **{md(fix)}** — verdict **{res.verdict}**: "
                          f"{md(res.statement)}")
         lines.append("")
     lines += ["## Printed forms checked and found valid", ""]
     for cid, c in reg.items():
         if "printed form" in cid and not c.printed:
-            lines += _entry(*run(cid))
+            lines += _entry(run(cid))
             base = ALIASES.get(cid.split(" printed form")[0], cid.split(" printed form")[0])
             if base in reg:
-                res, _ = run(base)
+                res = run(base)
                 lines.append(f"    - beside it, the toolkit's: **{md(base)}** — verdict **{res.verdict}**: "
                              f"{md(res.statement)}")
             lines.append("")
@@ -113,9 +111,9 @@ def catalogue_markdown() -> str:
               ""]
     for old, new in ALIASES.items():
         if "′ (toolkit" in new and new in reg:
-            res, sec = run(new)
+            res = run(new)
             lines += [f"- paper id **{md(old)}** → toolkit id **{md(new)}** — verdict **{res.verdict}** "
-                      f"({sec:.2f} s, {res.method})", f"    - statement: {md(res.statement)}", ""]
+                      f"({res.seconds:.2f} s, {res.method})", f"    - statement: {md(res.statement)}", ""]
     lines += ["## Calculators that keep the printed form reachable", "",
               "Each defaults to the corrected statement; `printed=True` gives the paper's form:", ""]
     lines += [f"- `{name}(..., printed=True)`" for name in printed_calculators()]
