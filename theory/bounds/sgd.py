@@ -58,6 +58,7 @@ from warmup_theory.theory.bounds.sgd_common import (
     check_delta,
     distance_for_gap,
     gap_from_distance,
+    gap_from_distance_mpf,
     sgd_sample_ratio,
 )
 from warmup_theory.theory.bounds.sgd_gap import (
@@ -90,6 +91,11 @@ def _finish(ops: Any, K: Any, delta: Any, done: Any) -> Any:
     return out if ops.symbolic else float(out)
 
 
+def _exact_M(batch: int, n: int, replacement: bool) -> Any:
+    """The sampling ratio M as an exact sympy number (symbolic path): n/B, or n with replacement."""
+    return sp.Integer(int(n)) if replacement else sp.Rational(int(n), int(batch))
+
+
 def _common(H0: Any, H1: Any, eps: Any, batch: Any, n: Any, replacement: Any, delta: Any) -> float:
     _check_H(H0, H1)
     checked(H0=(H0, POS), eps=(eps, POS))
@@ -120,13 +126,12 @@ def sgd_aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps
                          "may rise again after tau; use guarantee='random-iterate' or a PL calculator")
     check_guarantee(guarantee, delta, ("hitting", "random-iterate"))
     M = _common(H0, H1, eps, batch, n, replacement, delta)
-    batch_n = (batch, n)
     checked(theta=(theta, POS), dist0=(dist0, NONNEG))
     if gap0 is not None:
         checked(gap0=(gap0, NONNEG))
     ops, (H0, H1, dist0, eps, a, b, theta) = backend(H0, H1, dist0, eps, a, b, theta)
     c = _c(ops, theta, a, b)
-    M = sp.Rational(batch_n[1], batch_n[0]) if ops.symbolic and not replacement else M
+    M = _exact_M(batch, n, replacement) if ops.symbolic else M
     if guarantee == "random-iterate":
         return aiming_random_iterate_count(H0, H1, a, b, c, M, dist0 * dist0, eps)
     K = dist0 * dist0 * (a * H0 / eps + b * H1 * M) / c
@@ -164,13 +169,12 @@ def sgd_pl_adaptive_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *
     """
     check_guarantee(guarantee, delta, ("hitting", "expected-gap"))
     M = _common(H0, H1, eps, batch, n, replacement, delta)
-    batch_n = (batch, n)
     checked(mu=(mu, POS), gap0=(gap0, NONNEG), theta=(theta, POS))
     X0 = _x0(mu, gap0, dist0)
     xe = distance_for_gap(H0, H1, eps)
     ops, (H0, H1, mu, a, b, theta, X0, xe) = backend(H0, H1, mu, a, b, theta, X0, xe)
     c = _c(ops, theta, a, b)
-    M = sp.Rational(batch_n[1], batch_n[0]) if ops.symbolic and not replacement else M
+    M = _exact_M(batch, n, replacement) if ops.symbolic else M
     if guarantee == "expected-gap":
         return pl_adaptive_gap_count(H0, H1, mu, a, b, c, M, X0, backend(eps)[1][0])
     K = 2 * a * H0 / (c * mu) * (1 + ops.log(ops.max(X0, xe) / xe)) + b * H1 * M * X0 / c
@@ -182,11 +186,8 @@ def _fixed_G(H0: Any, H1: Any, X0: Any) -> Any:
     ops, (H0v, H1v, X0v) = backend(H0, H1, X0)
     if ops.symbolic:
         return 2 * H0v + H1v * gap_from_distance(H0v, H1v, X0v)
-    if H1v == 0:
-        return mpmath.mpf(2 * H0v)
     with mpmath.workdps(40):
-        h = 2 * mpmath.mpf(H0v) / mpmath.mpf(H1v) * mpmath.sinh(mpmath.sqrt(mpmath.mpf(H1v) * X0v) / 2) ** 2
-        return 2 * mpmath.mpf(H0v) + mpmath.mpf(H1v) * h
+        return 2 * mpmath.mpf(H0v) + mpmath.mpf(H1v) * gap_from_distance_mpf(H0v, H1v, X0v)
 
 
 def sgd_fixed_step(H0: Any, H1: Any, theta: Any, X0: Any) -> Any:
@@ -197,9 +198,9 @@ def sgd_fixed_step(H0: Any, H1: Any, theta: Any, X0: Any) -> Any:
     """
     _check_H(H0, H1)
     checked(theta=(theta, POS), X0=(X0, NONNEG))
-    ops, (th,) = backend(theta)
+    ops, (_, _, th, _) = backend(H0, H1, theta, X0)
     G = _fixed_G(H0, H1, X0)
-    return th / G if ops.symbolic or backend(H0, H1, X0)[0].symbolic else float(th / G)
+    return th / G if ops.symbolic else float(th / G)
 
 
 def sgd_pl_fixed_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *, batch: int, n: int,

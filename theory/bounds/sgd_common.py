@@ -37,8 +37,8 @@ import sympy as sp
 from warmup_theory.theory.bounds.common import POS, acosh_1p_ratio, backend, checked
 from warmup_theory.theory.bounds.steps import _check_H
 
-__all__ = ["sgd_sample_ratio", "sgd_step_factor", "gap_from_distance", "distance_for_gap", "check_sgd_args",
-           "check_delta"]
+__all__ = ["sgd_sample_ratio", "sgd_step_factor", "gap_from_distance", "gap_from_distance_mpf", "distance_for_gap",
+           "check_sgd_args", "check_delta"]
 
 
 def _check_int(name: str, value: Any, low: int) -> int:
@@ -112,9 +112,18 @@ def gap_from_distance(H0: Any, H1: Any, X: Any) -> Any:
                          otherwise=lambda: H0 * (sp.cosh(sp.sqrt(H1 * X)) - 1) / H1)
     if H1 == 0:
         return H0 * X / 2
-    with mpmath.workdps(30):  # 2·(H0/H1)·sinh²(√(H1X)/2): no cancellation near 0, no overflow in mpmath
-        v = 2 * mpmath.mpf(H0) / mpmath.mpf(H1) * mpmath.sinh(mpmath.sqrt(mpmath.mpf(H1) * mpmath.mpf(X)) / 2) ** 2
-        return float(v) if v < mpmath.mpf("1e308") else math.inf
+    v = gap_from_distance_mpf(H0, H1, X)
+    return float(v) if v < mpmath.mpf("1e308") else math.inf
+
+
+def gap_from_distance_mpf(H0: float, H1: float, X: Any) -> Any:
+    """h(X) as an mpmath number at 40 digits, floats (or mpf) in, already validated: the form
+    2·(H0/H1)·sinh²(√(H1X)/2) has no cancellation near 0, and mpmath does not overflow where the float would
+    (used by the calculators of :mod:`~warmup_theory.theory.bounds.sgd` and ``sgd_gap``)."""
+    with mpmath.workdps(40):
+        if H1 == 0:
+            return mpmath.mpf(H0) * X / 2
+        return 2 * mpmath.mpf(H0) / mpmath.mpf(H1) * mpmath.sinh(mpmath.sqrt(mpmath.mpf(H1) * X) / 2) ** 2
 
 
 def distance_for_gap(H0: Any, H1: Any, eps: Any) -> Any:

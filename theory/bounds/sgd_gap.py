@@ -37,7 +37,7 @@ import mpmath
 import sympy as sp
 
 from warmup_theory.theory.bounds.common import backend
-from warmup_theory.theory.bounds.sgd_common import gap_from_distance
+from warmup_theory.theory.bounds.sgd_common import gap_from_distance, gap_from_distance_mpf
 
 __all__ = ["pl_adaptive_gap_count", "pl_fixed_gap_count", "aiming_random_iterate_count", "GUARANTEES",
            "check_guarantee"]
@@ -58,12 +58,7 @@ def check_guarantee(guarantee: Any, delta: Any, allowed: tuple[str, ...]) -> Non
 def _h(H0: Any, H1: Any, X0: Any) -> Any:
     """G = h(X0): sympy on the symbolic path, an mpmath number (no overflow) on the numeric one."""
     ops, (h0, h1, x0) = backend(H0, H1, X0)
-    if ops.symbolic:
-        return gap_from_distance(h0, h1, x0)
-    if h1 == 0:
-        return mpmath.mpf(h0) * x0 / 2
-    with mpmath.workdps(40):
-        return 2 * mpmath.mpf(h0) / mpmath.mpf(h1) * mpmath.sinh(mpmath.sqrt(mpmath.mpf(h1) * x0) / 2) ** 2
+    return gap_from_distance(h0, h1, x0) if ops.symbolic else gap_from_distance_mpf(h0, h1, x0)
 
 
 def _rate_count(G: Any, eps: Any, one_minus_rate: Any, symbolic: bool) -> Any:
