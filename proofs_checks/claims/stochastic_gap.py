@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import mpmath
@@ -19,7 +20,7 @@ import numpy as np
 import sympy as sp
 
 from warmup_theory.numerics.gd import run_sgd
-from warmup_theory.proofs_checks.claims.stochastic_theorems import _start
+from warmup_theory.proofs_checks.claims.stochastic_theorems import _fit, _start
 from warmup_theory.proofs_checks.framework import Proof, claim
 from warmup_theory.theory.bounds import sgd as S
 from warmup_theory.theory.bounds.sgd_common import gap_from_distance, sgd_sample_ratio
@@ -45,8 +46,7 @@ def _observed(kind: str) -> Callable[[np.random.Generator], tuple[float, float]]
     def one(rng: np.random.Generator) -> tuple[float, float]:
         while True:  # instances whose count fits the horizon (eps raised until it does)
             pr, W, B, X0v, eps = _start(rng, pl=kind != "aiming")
-            while (K := _count(pr, kind, X0v, B, eps)) > HORIZON:
-                eps *= 3
+            K, eps = _fit(partial(_count, pr, kind, X0v, B), eps, HORIZON)
             if K >= 1:
                 break
         if kind == "fixed":
