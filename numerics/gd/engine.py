@@ -17,6 +17,8 @@ from warmup_theory.theory.validate import check_scalar
 from .result import GDBatchResult
 from .schedule import _CONV, _DIV, _MAXIT
 
+_UNDEF = _MAXIT + 1  # the engine's own status code: an oracle run stopped on an undefined step (a "diverged")
+
 
 def _per_run(name: str, value: Any, B: int, *, nonneg: bool = True) -> np.ndarray:
     """A scalar or [B] array of finite floats (>= 0 when ``nonneg``)."""
@@ -143,13 +145,13 @@ def run_gd(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter
     """
     return _run(problem, w0, alpha, beta, eps=eps, max_iter=max_iter, record=record, device=device, dtype=dtype,
                 diverge_factor=diverge_factor, sync_every=sync_every, autograd=autograd,
-                increase_rtol=increase_rtol, increase_atol=increase_atol)
+                increase_rtol=increase_rtol, increase_atol=increase_atol)[0]
 
 
 #: ``oracle(W, idx, k, need_grad) -> (f(W), step_gap, grad)`` on the working set (run ids ``idx``): the
 #: engine's gradient source when it is not the full gradient (SGD, :mod:`warmup_theory.numerics.gd.sgd`).
 #: ``step_gap`` is the gap the step is built from; the step of a run whose a + b·step_gap is not > 0 is
-#: undefined and the run stops as ``"diverged"``.
+#: undefined and the run stops as ``"diverged"`` (its entry of ``_run``'s second result is True).
 Oracle = Callable[[torch.Tensor, torch.Tensor, int, bool], tuple[torch.Tensor, torch.Tensor, Any]]
 
 
@@ -158,9 +160,10 @@ def _run(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter: 
          diverge_factor: float = 1e12, sync_every: int | None = None,
          autograd: bool = False, increase_rtol: float | None = None,
          increase_atol: float | None = None, oracle: Oracle | None = None,
-         record_every: int = 1) -> GDBatchResult:
+         record_every: int = 1) -> tuple[GDBatchResult, np.ndarray]:
     """The loop behind :func:`run_gd` (``oracle=None``: full gradients) and ``run_sgd`` (an oracle);
-    ``record_every``: history rows at k = 0, s, 2s, … (s = record_every)."""
+    ``record_every``: history rows at k = 0, s, 2s, … (s = record_every).  Returns the result and, per run,
+    whether it stopped on an undefined step (oracle runs only; status ``"diverged"``)."""
     eps = check_scalar("eps", eps, low=0, low_open=True)
     if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 0:
         raise ValueError(f"max_iter must be an integer >= 0, got {max_iter!r}")
@@ -213,6 +216,7 @@ def _run(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter: 
     step_rows: list[torch.Tensor] = []
     nan_row = torch.full((B,), math.nan, **tk)
     one8, two8 = torch.ones((), dtype=torch.int8, device=dev), torch.full((), 2, dtype=torch.int8, device=dev)
+    undef8 = torch.full((), _UNDEF, dtype=torch.int8, device=dev)
     zero = torch.zeros((), **tk)
 
     def flush(mask: torch.Tensor) -> None:
@@ -262,7 +266,7 @@ def _run(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter: 
         den = a + b * (gap if sgap is None else sgap)
         if sgap is not None:  # an undefined (infinite or negative) step stops the run as diverged
             undef = alive & ~(den > 0)
-            code = torch.where(undef, two8, code)
+            code = torch.where(undef, undef8, code)
             stop_k = torch.where(undef, k, stop_k)
             alive = alive & ~undef
         step = torch.where(alive, 1.0 / den, zero)
@@ -299,7 +303,7 @@ def _run(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter: 
     stopped_at = out_stop.cpu().numpy().astype(np.int64)
     iterations = np.where(codes == _CONV, stopped_at, -1).astype(np.int64)
     first_increase = out_first.cpu().numpy().astype(np.int64)
-    names = {_CONV: "converged", _DIV: "diverged", _MAXIT: "max_iter"}
+    names = {_CONV: "converged", _DIV: "diverged", _MAXIT: "max_iter", _UNDEF: "diverged"}
     status = tuple(names[int(c)] for c in codes)
     gh = sh = None
     if record:
@@ -307,7 +311,7 @@ def _run(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter: 
         gh = torch.stack(gap_rows[: T // record_every + 1]).cpu().numpy() if gap_rows else np.zeros((0, B))
         n_steps = (T - 1) // record_every + 1 if T > 0 else 0
         sh = torch.stack(step_rows[:n_steps]).cpu().numpy() if n_steps > 0 else np.zeros((0, B))
-    return GDBatchResult(
+    result = GDBatchResult(
         iterations=iterations, status=status, final_gap=out_gap.cpu().numpy(), gap_history=gh,
         step_history=sh, seconds=seconds, device=str(dev), dtype=str(dtype).replace("torch.", ""),
         stopped_at=stopped_at, gap0=gap0.cpu().numpy(), eps=float(eps), max_iter=max_iter,
@@ -315,4 +319,5 @@ def _run(problem: Any, w0: Any, alpha: Any, beta: Any, *, eps: float, max_iter: 
         gap_increased=first_increase >= 0, first_increase=first_increase,
         increase_rtol=float(inc_rtol), increase_atol=float(inc_atol),
     )
+    return result, codes == _UNDEF
 

@@ -29,7 +29,6 @@ module supplies the gradient oracle:
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +36,9 @@ import numpy as np
 import torch
 
 from warmup_theory.numerics.device import resolve_device
+from warmup_theory.theory.bounds.sgd_common import check_int, check_sgd_args
 
-from .engine import _per_run, _run
+from .engine import _run
 from .result import GDBatchResult
 
 __all__ = ["SGDBatchResult", "run_sgd"]
@@ -71,21 +71,14 @@ class SGDBatchResult(GDBatchResult):
 
 
 class _Oracle:
-    """Mini-batch gap and gradient per run; records undefined steps and distance increases by run id."""
+    """Mini-batch gap and gradient per run; records distance increases by run id (state sized at k = 0, when the
+    working set is every run)."""
 
-    def __init__(self, problem: Any, B: int, batch: int, replacement: bool, seed: int, alpha: np.ndarray,
-                 beta: np.ndarray, dev: torch.device, dtype: torch.dtype) -> None:
-        self.p, self.B, self.batch, self.repl = problem, B, batch, replacement
+    def __init__(self, problem: Any, batch: int, replacement: bool, seed: int) -> None:
+        self.p, self.batch, self.repl = problem, batch, replacement
         self.n = int(problem.n)
         self.gen = torch.Generator(device="cpu").manual_seed(seed)
-        self.dev, self.dtype = dev, dtype
         self.fstar = float(problem.f_star)
-        self.a = torch.as_tensor(alpha, dtype=dtype, device=dev)
-        self.b = torch.as_tensor(beta, dtype=dtype, device=dev)
-        self.first_undef = torch.full((B,), -1, dtype=torch.int64, device=dev)
-        self.first_dinc = torch.full((B,), -1, dtype=torch.int64, device=dev)
-        self.last_dist = torch.full((B,), math.inf, dtype=dtype, device=dev)
-        self.last_tol = torch.zeros(B, dtype=dtype, device=dev)
 
     def _draw(self) -> torch.Tensor:
         if self.repl:
@@ -96,6 +89,11 @@ class _Oracle:
 
     def __call__(self, W: torch.Tensor, idx: torch.Tensor, k: int,
                  need_grad: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        if k == 0:
+            self.B, self.dev = int(W.shape[0]), W.device
+            self.first_dinc = torch.full((self.B,), -1, dtype=torch.int64, device=self.dev)
+            self.last_dist = torch.full((self.B,), math.inf, dtype=W.dtype, device=self.dev)
+            self.last_tol = torch.zeros(self.B, dtype=W.dtype, device=self.dev)
         with torch.no_grad():
             F, G = self.p.components(W)
             dist = self.p.minimiser_dist(W)
@@ -105,20 +103,11 @@ class _Oracle:
             self.last_tol[idx] = DIST_RTOL * (dist + W.norm(dim=1)) + DIST_ATOL
             fv = F.mean(dim=1)
             S = self._draw()[idx]                                   # every run draws; the working set uses its rows
-            fS = F.gather(1, S).mean(dim=1)
-            sgap = fS - self.fstar
+            sgap = F.gather(1, S).mean(dim=1) - self.fstar
             if not need_grad:
                 return fv, sgap, None
             gS = G.gather(1, S[:, :, None].expand(-1, -1, G.shape[2])).mean(dim=1)
-            undef = ~(self.a[idx] + self.b[idx] * sgap > 0)
-            self.first_undef[idx] = torch.where(undef & (self.first_undef[idx] < 0), k, self.first_undef[idx])
         return fv, sgap, gS
-
-
-def _int(name: str, v: Any, low: int) -> int:
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
-    return int(v)
 
 
 def run_sgd(problem: Any, w0: Any, alpha: Any, beta: Any, *, batch: int, eps: float, seed: int = 0,
@@ -140,30 +129,21 @@ def run_sgd(problem: Any, w0: Any, alpha: Any, beta: Any, *, batch: int, eps: fl
     for attr in ("n", "components", "minimiser_dist"):
         if not hasattr(problem, attr):
             raise TypeError(f"problem must be a FiniteSumProblem (it has no {attr!r}), got {type(problem).__name__}")
-    n = int(problem.n)
-    batch = _int("batch", batch, 1)
-    if batch > n:
-        raise ValueError(f"batch must be in [1, n] = [1, {n}], got {batch}")
-    seed = _int("seed", seed, 0)
-    record_every = _int("record_every", record_every, 1)
-    if not isinstance(replacement, bool):
-        raise TypeError(f"replacement must be True or False, got {replacement!r}")
-    W = np.asarray(w0, dtype=np.float64) if not isinstance(w0, torch.Tensor) else w0.detach().cpu().numpy()
-    B = int(W.shape[0]) if W.ndim >= 1 else 1
+    batch, n = check_sgd_args(batch, problem.n, replacement)
+    seed = check_int("seed", seed, 0)
+    record_every = check_int("record_every", record_every, 1)
     dev = resolve_device(device)
-    al, be = _per_run("alpha", alpha, B), _per_run("beta", beta, B)
-    oracle = _Oracle(problem, B, batch, replacement, seed, al, be, dev, dtype)
+    oracle = _Oracle(problem, batch, replacement, seed)
     threads = torch.get_num_threads()
     if dev.type == "cpu":  # tiny per-step tensors: one intra-op thread (on 2 shared cores, 2 threads made a
         torch.set_num_threads(1)  # [200, 4] @ [4, 16] matmul 1000x slower: 31 ms against 20 us)
     try:
-        r = _run(problem, w0, alpha, beta, eps=eps, max_iter=max_iter, record=record, device=dev, dtype=dtype,
-                 diverge_factor=diverge_factor, sync_every=sync_every, oracle=oracle, record_every=record_every)
+        r, undefined = _run(problem, w0, alpha, beta, eps=eps, max_iter=max_iter, record=record, device=dev,
+                            dtype=dtype, diverge_factor=diverge_factor, sync_every=sync_every, oracle=oracle,
+                            record_every=record_every)
     finally:
         torch.set_num_threads(threads)
-    fu = oracle.first_undef.cpu().numpy()
     fd = oracle.first_dinc.cpu().numpy().astype(np.int64)
-    undefined = np.array([s == "diverged" and fu[i] == r.stopped_at[i] for i, s in enumerate(r.status)], dtype=bool)
     base = {f: getattr(r, f) for f in r.__dataclass_fields__}
     return SGDBatchResult(**base, batch=batch, n=n, replacement=replacement, seed=seed, record_every=record_every,
                           undefined_step=undefined, dist_increased=fd >= 0, first_dist_increase=fd)

@@ -38,10 +38,11 @@ from warmup_theory.theory.bounds.common import POS, acosh_1p_ratio, backend, che
 from warmup_theory.theory.bounds.steps import _check_H
 
 __all__ = ["sgd_sample_ratio", "sgd_step_factor", "gap_from_distance", "gap_from_distance_mpf", "distance_for_gap",
-           "check_sgd_args", "check_delta"]
+           "check_sgd_args", "check_delta", "check_int"]
 
 
-def _check_int(name: str, value: Any, low: int) -> int:
+def check_int(name: str, value: Any, low: int) -> int:
+    """``value`` as an int >= ``low``: TypeError for a non-integer (bool included), ValueError below ``low``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer >= {low}, got {value!r}")
     if int(value) < low:
@@ -51,8 +52,8 @@ def _check_int(name: str, value: Any, low: int) -> int:
 
 def check_sgd_args(batch: Any, n: Any, replacement: Any) -> tuple[int, int]:
     """Validate (batch, n, replacement): integers 1 <= batch <= n, replacement a bool."""
-    n = _check_int("n", n, 1)
-    batch = _check_int("batch", batch, 1)
+    n = check_int("n", n, 1)
+    batch = check_int("batch", batch, 1)
     if batch > n:
         raise ValueError(f"batch must be in [1, n] = [1, {n}], got {batch}")
     if not isinstance(replacement, bool):
