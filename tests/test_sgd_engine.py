@@ -54,8 +54,10 @@ def test_seeded_and_validated() -> None:
 
 def test_a_too_large_fixed_step_is_caught_by_the_distance_monitor() -> None:
     p = consistent_least_squares(n=8, dim=2, seed=0)
-    r = run_sgd(p, _start(p, 32), 0.4 / p.H0 * p.H0 ** 2 / p.H0, 0.0, batch=1, eps=1e-9, seed=0, max_iter=200)
+    r = run_sgd(p, _start(p, 32), 0.4 * p.H0, 0.0, batch=1, eps=1e-9, seed=0, max_iter=200)
     assert r.dist_increased.any()   # eta = 2.5/H0 > 2θ/(2H0): outside the lemma's range
+    r = run_sgd(p, _start(p, 32), 1.1 * p.H0, 0.0, batch=1, eps=1e-9, seed=0, max_iter=200)
+    assert not r.dist_increased.any()   # eta = 1/(1.1·H0) < 2θ/(2H0) (least squares: ‖∇f_i‖² <= 2H0·Δ_i): inside
 
 
 @settings(max_examples=15, deadline=None)
