@@ -30,7 +30,8 @@ Invariants (``!`` when broken, with the p-value; a statistical flag needs p < 0.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -77,19 +78,17 @@ def _start(p: FiniteSumProblem) -> torch.Tensor:
 
 def _bounds(p: FiniteSumProblem, sched: str, X0: float, gap0: float, eps: float) -> tuple[float, float, float]:
     """(E-bound, δ-bound, expected-gap bound) of a row; NaN where no theorem covers it."""
-    kw: dict[str, Any] = dict(batch=BATCH, n=p.n)
-    if sched == "fixed":
-        if p.mu is None:
+    calc: Callable[..., float]
+    if p.mu is None:
+        if sched == "fixed":
             return math.nan, math.nan, math.nan
-        return tuple(S.sgd_pl_fixed_iterations(p.H0, p.H1, p.mu, gap0, eps, dist0=math.sqrt(X0), delta=d,
-                                               guarantee=g, **kw)
-                     for d, g in ((None, "hitting"), (DELTA, "hitting"), (None, "expected-gap")))
-    if p.mu is not None:
-        return tuple(S.sgd_pl_adaptive_iterations(p.H0, p.H1, p.mu, gap0, eps, dist0=math.sqrt(X0), delta=d,
-                                                  guarantee=g, **kw)
-                     for d, g in ((None, "hitting"), (DELTA, "hitting"), (None, "expected-gap")))
-    return tuple(S.sgd_aiming_adaptive_iterations(p.H0, p.H1, 1.0, math.sqrt(X0), eps, delta=d, guarantee=g, **kw)
-                 for d, g in ((None, "hitting"), (DELTA, "hitting"), (None, "random-iterate")))
+        calc, gap = partial(S.sgd_aiming_adaptive_iterations, p.H0, p.H1, 1.0, math.sqrt(X0), eps), "random-iterate"
+    else:
+        fn = S.sgd_pl_fixed_iterations if sched == "fixed" else S.sgd_pl_adaptive_iterations
+        calc, gap = partial(fn, p.H0, p.H1, p.mu, gap0, eps, dist0=math.sqrt(X0)), "expected-gap"
+    KE, Kd, Kg = (calc(batch=BATCH, n=p.n, delta=d, guarantee=g)
+                  for d, g in ((None, "hitting"), (DELTA, "hitting"), (None, gap)))
+    return KE, Kd, Kg
 
 
 def _checks(tau: np.ndarray, T: int, KE: float, Kd: float, dist_inc: int, floor: tuple[float, np.ndarray] | None
@@ -190,7 +189,7 @@ def to_screen(rows: Sequence[dict[str, Any]]) -> str:
     >>> rows = [dict(instance="x" * 50, schedule="warmup", median=3.0, p90=4.0, reached=1.0, mean=3.2, ci95=0.1,
     ...              E_bound=90.0, delta_bound=900.0, gap_bound=500.0, invariants="ok")]
     >>> print(to_screen(rows).splitlines()[2])
-    xxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxxxx warmup      3.0      4.0     1     3.2 ± 0.1       90      900      500  ok
+    xxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxxxx warmup      3.0      4.0     1        3.2 ± 0.1        90       900       500  ok
     """
     from warmup_theory.numerics.table.summary import fit, short_name
 
