@@ -28,7 +28,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -80,9 +80,14 @@ def _check_n_dim(n: int, dim: int) -> None:
             raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
 
 
-def _projector_dist(A: np.ndarray, c: np.ndarray) -> tuple[Tensor, Tensor]:
-    P = torch.as_tensor(np.linalg.pinv(A) @ A, dtype=_F64)
-    return P, torch.as_tensor(c, dtype=_F64)
+def _minimiser_dist(A: np.ndarray, c: np.ndarray) -> Callable[[Tensor], Tensor]:
+    """dist(w, c + null(A)) = ‖P(w − c)‖, P = A⁺A the projector onto row(A)."""
+    P, ct = torch.as_tensor(np.linalg.pinv(A) @ A, dtype=_F64), torch.as_tensor(c, dtype=_F64)
+
+    def dist(W: Tensor) -> Tensor:
+        out: Tensor = ((W - ct.to(W)) @ P.to(W).T).norm(dim=1)
+        return out
+    return dist
 
 
 def shared_minimiser_sum(kinds: Sequence[str] = ATOMS, *, n: int = 16, dim: int = 2, seed: int = 0,
@@ -120,21 +125,16 @@ def shared_minimiser_sum(kinds: Sequence[str] = ATOMS, *, n: int = 16, dim: int 
         mu = lam * (1 - 1e-9) if lam > 0 else None
     At, ct, st = (torch.as_tensor(x, dtype=_F64) for x in (A, c, s))
     kt = torch.as_tensor(code)
-    P, _ = _projector_dist(A, c)
 
     def components(W: Tensor) -> tuple[Tensor, Tensor]:
         X = (W - ct.to(W)) @ At.to(W).T                      # [R, n]
         F, D = _atom_vg(kt.to(W.device), X)
         return st.to(W) * F, (st.to(W) * D)[:, :, None] * At.to(W)[None]
 
-    def dist(W: Tensor) -> Tensor:
-        out: Tensor = ((W - ct.to(W)) @ P.to(W).T).norm(dim=1)
-        return out
-
     return FiniteSumProblem(
         name=f"shared_min({'+'.join(dict.fromkeys(names))},n={n},d={dim},seed={seed})", dim=dim, n=n,
         components=components, f_star=0.0, H0=H0, H1=H1, mu=mu, theta=1.0, interpolation=True,
-        minimiser_dist=dist, family="shared_minimiser",
+        minimiser_dist=_minimiser_dist(A, c), family="shared_minimiser",
         provenance="closure rules on gallery atoms (scale, onto rank-one affine map, max over components); "
                    "common minimiser c: interpolation with f* = 0; convex atoms: theta = 1; mu = "
                    "lambda_min(A^T diag(s m) A / n) when every atom is strongly convex",
@@ -159,20 +159,15 @@ def consistent_least_squares(*, n: int = 16, dim: int = 4, seed: int = 0, H1: fl
     pos = ev[ev > 1e-12 * max(ev.max(), 1e-300)]
     mu = float(pos.min()) * (1 - 1e-9) if pos.size else None
     At, yt = torch.as_tensor(A, dtype=_F64), torch.as_tensor(y, dtype=_F64)
-    P, wt = _projector_dist(A, w_true)
 
     def components(W: Tensor) -> tuple[Tensor, Tensor]:
         R = W @ At.to(W).T - yt.to(W)                        # residuals [R, n]
         return 0.5 * R * R, R[:, :, None] * At.to(W)[None]
 
-    def dist(W: Tensor) -> Tensor:
-        out: Tensor = ((W - wt.to(W)) @ P.to(W).T).norm(dim=1)
-        return out
-
     return FiniteSumProblem(
         name=f"least_squares(n={n},d={dim},seed={seed})", dim=dim, n=n, components=components, f_star=0.0,
         H0=float((A * A).sum(axis=1).max()), H1=float(H1), mu=mu, theta=1.0, interpolation=True,
-        minimiser_dist=dist, family="least_squares",
+        minimiser_dist=_minimiser_dist(A, w_true), family="least_squares",
         provenance="Hessian of f_i = a_i a_i^T (norm |a_i|^2), Prop B.1 for any H1; consistent y = A w_true: "
                    "interpolation; mu = smallest positive eigenvalue of A^T A / n; convex: theta = 1",
         info={"w_true": w_true.tolist(), "A": A.tolist()},
