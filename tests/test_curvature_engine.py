@@ -139,6 +139,26 @@ def test_warm_noise_checked_and_changes_the_overlap_bound() -> None:
         start_vector(10, v0[:10], gen(0), torch.device("cpu"), 2.0)
 
 
+def test_tracker_warm_noise_reaches_auto_method_and_leaves_global_rng_alone() -> None:
+    from warmup_theory.numerics.curvature import CurvatureTracker
+
+    torch.manual_seed(0)
+    expected = torch.rand(1)
+    torch.manual_seed(0)
+    CurvatureTracker(warm_noise=0.5)  # validating warm_noise draws nothing
+    assert torch.equal(torch.rand(1), expected)
+    n = 600  # > AUTO_DENSE_MAX: method="auto" resolves to Lanczos, which must see warm_noise
+    d = torch.linspace(-1.0, 1.0, n, dtype=F64)
+    f = lambda w: 0.5 * (d * w * w).sum() + 0.1 * (w ** 4).sum()
+    runs = []
+    for noise in (0.1, 1.0):
+        tr = CurvatureTracker(every=1, method="auto", stop="residual", tol=1e-3, seed=0, warm_noise=noise)
+        for w in (torch.full((n,), 0.1, dtype=F64), torch.full((n,), 0.2, dtype=F64)):
+            tr.step(w, f)
+        runs.append(tr.records[1])
+    assert runs[0].hvps != runs[1].hvps or runs[0].upper != runs[1].upper
+
+
 def test_tracker_warm_start_residual_rule_is_cheap_and_honest() -> None:
     from warmup_theory.numerics.curvature import CurvatureTracker
 

@@ -50,12 +50,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
-__all__ = ["start_vector", "lanczos_upper_bound", "certifies_below", "power_upper_bound", "WARM_NOISE"]
+__all__ = ["start_vector", "check_warm_noise", "lanczos_upper_bound", "certifies_below", "power_upper_bound",
+           "WARM_NOISE"]
 
 #: Relative size of the Gaussian perturbation added to a warm start: eps = WARM_NOISE / sqrt(n),
 #: so the random part has norm ~ WARM_NOISE. It makes the probabilistic certificate valid for any
@@ -63,6 +65,13 @@ __all__ = ["start_vector", "lanczos_upper_bound", "certifies_below", "power_uppe
 WARM_NOISE = 0.1
 
 _SQRT_HALF_PI = math.sqrt(math.pi / 2)
+
+
+def check_warm_noise(warm_noise: Any) -> float:
+    """``warm_noise`` if it is a number in (0, 1], else ``ValueError`` (the argument of :func:`start_vector`)."""
+    if not (isinstance(warm_noise, (int, float)) and math.isfinite(warm_noise) and 0 < warm_noise <= 1):
+        raise ValueError(f"warm_noise must be a number in (0, 1], got {warm_noise!r}")
+    return float(warm_noise)
 
 
 def start_vector(n: int, v0: torch.Tensor | None, generator: torch.Generator | None,
@@ -73,8 +82,7 @@ def start_vector(n: int, v0: torch.Tensor | None, generator: torch.Generator | N
     ``generator`` (on the CPU, so results do not depend on the device) is always added, of relative
     size ``warm_noise`` (eps = warm_noise / sqrt(n)); the bound's log c falls by log(1/warm_noise).
     """
-    if not (isinstance(warm_noise, (int, float)) and math.isfinite(warm_noise) and 0 < warm_noise <= 1):
-        raise ValueError(f"warm_noise must be a number in (0, 1], got {warm_noise!r}")
+    check_warm_noise(warm_noise)
     g = torch.randn(n, generator=generator, dtype=torch.float64).to(device)
     if v0 is None:
         eps = 1.0

@@ -44,7 +44,7 @@ from typing import Any
 
 import torch
 
-from warmup_theory.numerics.curvature.certificate import WARM_NOISE, start_vector
+from warmup_theory.numerics.curvature.certificate import WARM_NOISE, check_warm_noise
 from warmup_theory.numerics.curvature.hvp import FlatProblem
 from warmup_theory.numerics.curvature.model import model_problem
 from warmup_theory.numerics.curvature.result import SpectralNormResult
@@ -114,10 +114,9 @@ class CurvatureTracker:
             raise ValueError(f"every must be an integer in [1, inf), got {every!r}")
         self.path = None if path is None else os.fspath(path)
         self.every = every
-        start_vector(1, None, None, torch.device("cpu"), warm_noise)  # validates warm_noise
-        self.options: dict[str, Any] = dict(method=method, tol=tol, max_hvps=max_hvps, delta=delta, stop=stop)
-        if method == "lanczos":
-            self.options["warm_noise"] = warm_noise
+        # warm_noise reaches every run: solve_problem uses it whenever the method is (or resolves to) Lanczos
+        self.options: dict[str, Any] = dict(method=method, tol=tol, max_hvps=max_hvps, delta=delta, stop=stop,
+                                            warm_noise=check_warm_noise(warm_noise))
         self.generator = torch.Generator().manual_seed(seed)
         self.records: list[TrackerRecord] = []
         self._t = 0
