@@ -5,6 +5,7 @@ eigvalsh of explicit matrices and the search of lanczos_upper_bound."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -92,6 +93,73 @@ def test_quick_certificate_test_agrees_with_the_search(seed: int) -> None:
         return
     assert certifies_below(theta, S[0] ** 2, bound=u * (1 + 2e-3), **kw)       # the search resolves 0.1 %
     assert not certifies_below(theta, S[0] ** 2, bound=u * (1 - 1e-2) - 1e-300, **kw)
+
+
+def _direct_upper_bound(theta: np.ndarray, w: np.ndarray, log_c: float, allowance: float) -> tuple[float, float]:
+    """The lemma of certificate.py evaluated directly, one candidate at a time (plain products and
+    numpy's Chebyshev series, no logs, no arrays of candidates): for s <= 6 largest and r <= 2 smallest
+    Ritz values deflated, P(x) = prod_t (x - t)^2 T_k((2x - lo - hi) / (hi - lo))^2, and the smallest
+    U >= U0 with c^2 min(P(U), P(-U)) > sum_j w_j max_e P(theta_j + e), e in {-a, 0, a}, found by a
+    60-step bisection of log(U - U0) over the search's range [1e-15, 1e3] max(U0, tiny).
+    Returns (min over candidates of U + a, min of U + a + 1e-3 (U - U0)) (the search resolves 0.1 %)."""
+    th = np.sort(theta)
+    order = np.argsort(theta, kind="stable")
+    w = w[order]
+    m = th.size
+    tiny = max(allowance, 1e-300, 1e-12 * float(np.abs(th).max()))
+    c2 = math.exp(2 * log_c)
+    best, slack = math.inf, math.inf
+    for s in range(7):
+        for r in range(3):
+            k = m - 1 - s - r
+            if k < 1:
+                continue
+            killed = np.r_[th[:r], th[m - s:]]
+            lo, hi = th[r], th[m - 1 - s]
+            if hi - lo < tiny:
+                lo, hi = lo - tiny, hi + tiny
+            coef = np.zeros(k + 1)
+            coef[k] = 1.0
+
+            def P(x: float, killed: np.ndarray = killed, lo: float = lo, hi: float = hi,
+                  coef: np.ndarray = coef) -> float:
+                cheb = np.polynomial.chebyshev.chebval((2 * x - lo - hi) / (hi - lo), coef)
+                return float(np.prod((x - killed) ** 2) * cheb ** 2)
+
+            G = sum(wj * max(P(t - allowance), P(t), P(t + allowance)) for t, wj in zip(th, w))
+            u0 = max(abs(lo), abs(hi), float(np.abs(killed).max()) if killed.size else 0.0)
+            base = max(u0, tiny)
+
+            def ok(off: float, u0: float = u0, G: float = G, P: Callable[[float], float] = P) -> bool:
+                return c2 * min(P(u0 + off), P(-(u0 + off))) > G
+
+            a, b = math.log(1e-15 * base), math.log(1e3 * base)
+            if not ok(math.exp(b)):
+                continue
+            if ok(math.exp(a)):
+                b = a
+            else:
+                for _ in range(60):
+                    mid = 0.5 * (a + b)
+                    a, b = (a, mid) if ok(math.exp(mid)) else (mid, b)
+            best = min(best, u0 + math.exp(b) + allowance)
+            slack = min(slack, u0 + math.exp(b) * (1 + 1e-3) + allowance)
+    return best, slack
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_vectorised_search_matches_the_lemma_evaluated_directly(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    m = int(rng.integers(3, 13))
+    theta, S = scipy.linalg.eigh_tridiagonal(rng.normal(size=m), np.abs(rng.normal(size=m - 1)) * rng.uniform(.01, 1))
+    log_c = math.log(rng.uniform(1e-8, 1e-2))
+    allowance = float(rng.choice([0.0, 1e-14, 1e-9]))
+    u = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance)
+    ref, slack = _direct_upper_bound(theta, S[0] ** 2, log_c, allowance)
+    if math.isinf(ref):
+        assert math.isinf(u)
+        return
+    assert ref * (1 - 1e-9) <= u <= slack * (1 + 1e-9)
 
 
 def test_stop_auto_by_n_and_result_says_which() -> None:

@@ -145,23 +145,21 @@ class _Candidates:
         keep = (m - 1 - s_all - r_all >= 1) & (s_all + r_all < m)
         sv, rv = s_all[keep], r_all[keep]
         self.size = c = int(sv.size)
+        if not c:  # m < 2: no polynomial (callers return inf / False)
+            self.u0 = np.empty(0)
+            return
         # deflated roots: columns < max_bottom hold the r smallest, the others the s largest (NaN: none)
         cols = np.arange(max(max_top + max_bottom, 1))[None, :]
         low = (cols < max_bottom) & (cols < rv[:, None])
         high = (cols >= max_bottom) & (cols - max_bottom < sv[:, None])
         idx = np.where(low, cols, m - 1 - (cols - max_bottom))
-        self.killed = np.where(low | high, theta_s[np.clip(idx, 0, max(m - 1, 0))] if m else np.nan, np.nan)
+        self.killed = np.where(low | high, theta_s[np.clip(idx, 0, m - 1)], np.nan)
         self.k = (m - 1 - sv - rv).astype(np.float64)
-        if c:
-            a, b = theta_s[rv], theta_s[m - 1 - sv]
-            narrow = b - a < tiny
-            self.lo, self.hi = np.where(narrow, a - tiny, a), np.where(narrow, b + tiny, b)
-            with np.errstate(invalid="ignore"):
-                kmax = np.where(np.isnan(self.killed), 0.0, np.abs(self.killed)).max(axis=1)
-            self.u0 = np.maximum(np.maximum(np.abs(self.lo), np.abs(self.hi)), kmax)
-        if not c:
-            self.log_g = np.empty(0)
-            return
+        a, b = theta_s[rv], theta_s[m - 1 - sv]
+        narrow = b - a < tiny
+        self.lo, self.hi = np.where(narrow, a - tiny, a), np.where(narrow, b + tiny, b)
+        kmax = np.where(np.isnan(self.killed), 0.0, np.abs(self.killed)).max(axis=1)
+        self.u0 = np.maximum(np.maximum(np.abs(self.lo), np.abs(self.hi)), kmax)
         nodes = np.concatenate([theta_s - allowance, theta_s, theta_s + allowance])
         logp = _log_p(np.broadcast_to(nodes, (c, 3 * m)), self.killed, self.k, self.lo, self.hi)
         terms = logw[None, :] + logp.reshape(c, 3, m).max(axis=1)
@@ -194,7 +192,7 @@ def certifies_below(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allow
     """
     cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom)
     u = bound - allowance
-    sel = np.nonzero(cand.u0 < u)[0] if cand.size else np.empty(0, dtype=int)
+    sel = np.nonzero(cand.u0 < u)[0]
     if not sel.size:
         return False
     return bool((cand.gap(np.full((sel.size, 1), u), sel) > 0).any())

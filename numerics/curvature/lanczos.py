@@ -201,7 +201,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             history.append((hvps, scale_back(scale, k), math.inf))
         if j + 1 == steps_max:
             break
-        q_prev = q.to(torch.float64) if q.dtype != torch.float64 else q
+        q_prev = q  # float64: the start, w / b, or the stored row cast back
         q = w.div_(b)
         Q[j + 1] = q
         if basis_dtype != torch.float64:  # continue from the stored (rounded) vector
