@@ -102,14 +102,17 @@ class ShardedProblem(FlatProblem):
             raise ValueError(f"{self.name} {what} on another rank of the process group")
         return cast(T, out)
 
-    def loss(self, w: torch.Tensor | None = None) -> float:
-        local = self._collectively(lambda: self._local_loss(w), "failed")
+    def _sum_over_ranks(self, local: float) -> float:
         t = torch.tensor([local], dtype=torch.float64, device=self.device)
         return float(all_reduce_sum(t, self.group).item())
 
+    def loss(self, w: torch.Tensor | None = None) -> float:
+        return self._sum_over_ranks(self._collectively(lambda: self._local_loss(w), "failed"))
+
     def check_well_posed(self) -> float:
-        self._collectively(lambda: FlatProblem.check_well_posed(self), "is not well posed")
-        return self.loss()
+        # the local f(w) of the checks is summed: no further forward pass
+        return self._sum_over_ranks(self._collectively(lambda: FlatProblem.check_well_posed(self),
+                                                       "is not well posed"))
 
     def gradient(self, w: torch.Tensor | None = None) -> torch.Tensor:
         return all_reduce_sum(super().gradient(w), self.group)
