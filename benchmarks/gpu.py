@@ -21,6 +21,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -55,14 +56,13 @@ def lm_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 
 def mlp(sizes: list[int], n: int, seed: int = 0) -> tuple[nn.Module, list[Any]]:
-    g = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
-    layers: list[nn.Module] = []
-    for i in range(len(sizes) - 1):
-        layers += [nn.Linear(sizes[i], sizes[i + 1]), nn.Tanh()]
-    X = torch.randn(n, sizes[0], generator=g)
-    y = torch.randint(0, sizes[-1], (n,), generator=g)
-    return nn.Sequential(*layers[:-1]), [(X, y)]
+    """The tanh MLPs (random labels) of benchmarks/curvature.py (``mlp_ce``), the same models as --engine."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    from curvature import mlp_ce
+
+    return mlp_ce(sizes, n, seed=seed)
 
 
 def lm(quick: bool, seed: int = 0) -> tuple[nn.Module, list[Any]]:
