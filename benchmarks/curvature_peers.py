@@ -69,8 +69,10 @@ def _timed(fn: Callable[[], tuple[float, int, bool]]) -> tuple[float, int, float
     return value, hvps, time.perf_counter() - t0, bar
 
 
-def peers(model: nn.Module, loss: Any, X: torch.Tensor, y: torch.Tensor) -> tuple[list[tuple[str, Any]], str]:
-    """(tool, (value, HVPs, seconds, error bar) or a note) for each tool, default settings."""
+def peers(model: nn.Module, loss: Any, X: torch.Tensor,
+          y: torch.Tensor) -> tuple[list[tuple[str, Any]], tuple[float, str]]:
+    """(tool, (value, HVPs, seconds, error bar) or a note) for each tool, default settings; and the
+    reference (value, how it was obtained) of :func:`check_reference`."""
     model = model.double().eval()
     X = X.double()
     out: list[tuple[str, Any]] = []
@@ -152,17 +154,14 @@ def peers(model: nn.Module, loss: Any, X: torch.Tensor, y: torch.Tensor) -> tupl
             res = he.lanczos(op, k=1, seed=0)  # defaults: max_iter = min(2k, n - 1) = 2 steps
             return float(res.eigenvalues.abs().max()), count[0], False
         out.append(("hessian-eigenthings lanczos(k=1) (defaults)", _timed(eigenthings)))
-    value, note = check_reference(model, loss, X, y)
-    return out, f"{value!r}|{note}"
+    return out, check_reference(model, loss, X, y)
 
 
 HEAD = "| model (n) | tool | rel. error vs float64 reference | HVPs | seconds | error bar |"
 
 
 def peer_rows(name: str, model: nn.Module, loss: Any, X: torch.Tensor, y: torch.Tensor) -> list[str]:
-    results, ref = peers(model, loss, X, y)
-    value, note = ref.split("|", 1)
-    truth = float(value)
+    results, (truth, note) = peers(model, loss, X, y)
     n = sum(p.numel() for p in model.parameters())
     rows = []
     for tool, res in results:
