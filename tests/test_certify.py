@@ -362,3 +362,37 @@ def test_branch_and_bound_time_cap_keeps_a_valid_bracket():
     k = lambda t: mp.sin(7 * t) * mp.exp(-t**2 / 50)
     top = k(mp.findroot(lambda t: mp.diff(k, t), 0.224))                    # the global maximum
     assert not r.converged and r.lower <= top <= r.upper
+
+
+def test_deadline_interrupts_puts_the_handler_back_and_leaves_an_enclosing_timer_alone():
+    """one_dim_tools.deadline: SIGALRM interrupts a runaway block; afterwards the caller's handler is
+    back and no timer runs; inside an enclosing timer (or outside the main thread) it imposes nothing."""
+    import signal
+    import threading
+    import time
+
+    from warmup_theory.theory.certify.one_dim_tools import _Timeout, deadline
+    if not hasattr(signal, "setitimer") or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        pytest.skip("no free SIGALRM interval timer here (Windows, or pytest-timeout's)")
+    before = signal.getsignal(signal.SIGALRM)
+    t0 = time.monotonic()
+    with pytest.raises(_Timeout), deadline(0.05):
+        while True:
+            pass
+    assert time.monotonic() - t0 < 5
+    assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL)[0] == 0.0
+    with deadline(30.0):
+        with deadline(0.01):        # the enclosing timer is running: no limit of its own
+            time.sleep(0.05)
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30
+    assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL)[0] == 0.0
+    done = []
+
+    def worker() -> None:
+        with deadline(0.01):         # not the main thread: runs to the end, no signal.signal call
+            time.sleep(0.05)
+        done.append(True)
+    th = threading.Thread(target=worker)
+    th.start()
+    th.join()
+    assert done == [True]

@@ -26,15 +26,20 @@ _SYMPY_SECONDS = 1.0  # one sympy limit / solveset / simplify call; past it the 
 
 @contextlib.contextmanager
 def deadline(seconds: float = _SYMPY_SECONDS) -> Iterator[None]:
-    """Interrupt the block with :class:`_Timeout` after ``seconds`` (SIGALRM; only in the main thread
-    and only when no other interval timer is running — otherwise the block runs without a limit).
+    """Interrupt the block with :class:`_Timeout` after ``seconds`` (SIGALRM).  The block runs without
+    a limit where SIGALRM cannot be borrowed safely: outside the main thread, on platforms without
+    ``setitimer`` (Windows), while another interval timer runs (an enclosing ``deadline``,
+    pytest-timeout, the caller's own alarm), or when the current SIGALRM handler was installed
+    outside Python (it could not be put back).
 
     sympy's ``solveset`` and ``limit`` can run for minutes on transcendental equations in e^w; a call
     that is interrupted is treated exactly like one sympy cannot do (the engine falls back to the
     interval branch-and-bound), so the deadline changes speed, never a certified value.
     """
-    usable = (threading.current_thread() is threading.main_thread()
-              and signal.getitimer(signal.ITIMER_REAL)[0] == 0.0)
+    usable = (hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0.0
+              and signal.getsignal(signal.SIGALRM) is not None)
     if not usable:
         yield
         return
@@ -42,12 +47,16 @@ def deadline(seconds: float = _SYMPY_SECONDS) -> Iterator[None]:
     def _raise(signum: int, frame: Any) -> None:
         raise _Timeout()
     old = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0.0)
-        signal.signal(signal.SIGALRM, old)
+        # nested, so that the caller's handler is put back even if the alarm fires after the block
+        # ended but before the timer is cleared (the _Timeout then leaves from here)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0.0)
+        finally:
+            signal.signal(signal.SIGALRM, old)
 
 
 def _simp(e: Any) -> Any:
