@@ -26,27 +26,10 @@ from mpmath import iv
 
 from warmup_theory.theory.certify import _certify_cached, certify, one_dim_tools, stable
 from warmup_theory.theory.certify import interval as civ
-from warmup_theory.theory.certify.ml_set import ML_SET, reference_phi, w
+from warmup_theory.theory.certify.ml_set import ML_SET, agrees, decided, reference_phi, w
 from warmup_theory.theory.certify.stable import normalise, stable_diff
 
 H1S = (0.0, 0.5, 2.0, 10.0)
-
-
-def _decided(a) -> bool:
-    if a.method == "exact":
-        return True
-    if a.method != "bracket" or not math.isfinite(a.upper):
-        return False
-    return a.upper - a.lower <= max(1e-6 * abs(a.upper), 1e-9 if a.upper <= 1e-6 else 0.0)
-
-
-def _wrong(a, ref: float) -> bool:
-    if ref == math.inf:
-        return a.value is not sp.oo
-    if a.value is sp.oo:
-        return True
-    slack = 1e-9 * (1 + abs(ref))
-    return not (a.lower - slack <= ref <= a.upper + slack)
 
 
 def run_set(fns: list[tuple[str, sp.Expr]]) -> None:
@@ -64,7 +47,7 @@ def run_set(fns: list[tuple[str, sp.Expr]]) -> None:
             qs.append(time.perf_counter() - t1)
             ref = reference_phi(f, h)
             n += 1
-            d, x = _decided(a), _wrong(a, ref)
+            d, x = decided(a), not agrees(a, ref)
             dec += d
             wrong += x
             rel = 0.0 if a.method == "exact" or not math.isfinite(a.upper) else \

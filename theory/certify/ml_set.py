@@ -19,6 +19,9 @@ misses a peak narrower than its spacing 0.01 (none of these functions has one).
 0.25
 >>> len(ML_SET) >= 40
 True
+
+:func:`decided` and :func:`agrees` are the two criteria the tests and ``benchmarks/certify.py`` apply to
+``certify``'s answers.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from typing import Any
 import mpmath as mp
 import sympy as sp
 
-__all__ = ["ML_SET", "reference_fstar", "reference_phi", "w"]
+from warmup_theory.theory.certify.results import BRACKET, EXACT, Answer
+
+__all__ = ["ML_SET", "agrees", "decided", "reference_fstar", "reference_phi", "w"]
 
 w = sp.Symbol("w", real=True)
 E, L, C = sp.exp, sp.log, sp.cosh
@@ -165,3 +170,27 @@ def reference_phi(f: sp.Expr, H1: float) -> float:
 
         v = _best(k, dk, _argext(lambda t: abs(F2f(t)) - H1 * (Ff(t) - fs)))
         return math.inf if v == mp.inf else max(float(v), 0.0)
+
+
+REL = 1e-6  # issue 15's target: exact, or a certified bracket of relative width <= 1e-6
+
+
+def decided(a: Answer) -> bool:
+    """Exact, or a finite certified bracket of relative width <= :data:`REL` (absolute 1e-9 for a
+    value <= 1e-6): the criterion the tests and ``benchmarks/certify.py`` count."""
+    if a.method == EXACT:
+        return True
+    if a.method != BRACKET or not math.isfinite(a.upper):
+        return False
+    return a.upper - a.lower <= max(REL * abs(a.upper), 1e-9 if a.upper <= 1e-6 else 0.0)
+
+
+def agrees(a: Answer, ref: float) -> bool:
+    """The certified value (exact or bracket) contains the reference ``ref``, up to the reference's
+    rounding (slack 1e-9·(1 + |ref|)); an infinite reference needs ``a.value`` = ``sympy.oo``."""
+    if ref == math.inf:
+        return a.value is sp.oo
+    if a.value is sp.oo:
+        return False
+    slack = 1e-9 * (1 + abs(ref))
+    return a.lower - slack <= ref <= a.upper + slack
