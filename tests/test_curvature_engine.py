@@ -95,13 +95,16 @@ def test_quick_certificate_test_agrees_with_the_search(seed: int) -> None:
     assert not certifies_below(theta, S[0] ** 2, bound=u * (1 - 1e-2) - 1e-300, **kw)
 
 
-def _direct_upper_bound(theta: np.ndarray, w: np.ndarray, log_c: float, allowance: float) -> tuple[float, float]:
+def _direct_upper_bound(theta: np.ndarray, w: np.ndarray, log_c: float, allowance: float,
+                        basis_norm2: float = 1.0, f_err: float = 0.0) -> tuple[float, float]:
     """The lemma of certificate.py evaluated directly, one candidate at a time (plain products and
     numpy's Chebyshev series, no logs, no arrays of candidates): for s <= 6 largest and r <= 2 smallest
     Ritz values deflated, P(x) = prod_t (x - t)^2 T_k((2x - lo - hi) / (hi - lo))^2, and the smallest
     U >= U0 with c^2 min(P(U), P(-U)) > sum_j w_j max_e P(theta_j + e), e in {-a, 0, a}, found by a
     60-step bisection of log(U - U0) over the search's range [1e-15, 1e3] max(U0, tiny).
-    Returns (min over candidates of U + a, min of U + a + 1e-3 (U - U0)) (the search resolves 0.1 %)."""
+    Returns (min over candidates of U + a, min of U + a + 1e-3 (U - U0)) (the search resolves 0.1 %).
+    Non-orthogonal form (``basis_norm2``, ``f_err``): (c - f_err rho(U))^2 min(P(U), P(-U)) > basis_norm2 G,
+    rho(U)^2 = sum_j w_j g_j^2, g_j = max over signs of (1 + sqrt(P_j / P(+-U))) / (U -+ theta_j - a)."""
     th = np.sort(theta)
     order = np.argsort(theta, kind="stable")
     w = w[order]
@@ -130,8 +133,23 @@ def _direct_upper_bound(theta: np.ndarray, w: np.ndarray, log_c: float, allowanc
             u0 = max(abs(lo), abs(hi), float(np.abs(killed).max()) if killed.size else 0.0)
             base = max(u0, tiny)
 
-            def ok(off: float, u0: float = u0, G: float = G, P: Callable[[float], float] = P) -> bool:
-                return c2 * min(P(u0 + off), P(-(u0 + off))) > G
+            pj = [max(P(t - allowance), P(t), P(t + allowance)) for t in th]
+
+            def ok(off: float, u0: float = u0, G: float = G, P: Callable[[float], float] = P,
+                   pj: list[float] = pj) -> bool:
+                U = u0 + off
+                pu, pm = P(U), P(-U)
+                if f_err == 0.0:
+                    return c2 * min(pu, pm) > basis_norm2 * G
+                rho2 = 0.0
+                for t, wj, p_t in zip(th, w, pj):
+                    dp, dm = U - t - allowance, U + t - allowance
+                    if dp <= 0 or dm <= 0:
+                        return False
+                    g = max((1 + math.sqrt(p_t / pu)) / dp, (1 + math.sqrt(p_t / pm)) / dm)
+                    rho2 += wj * g * g
+                ce = math.sqrt(c2) - f_err * math.sqrt(rho2)
+                return ce > 0 and ce * ce * min(pu, pm) > basis_norm2 * G
 
             a, b = math.log(1e-15 * base), math.log(1e3 * base)
             if not ok(math.exp(b)):
@@ -147,15 +165,17 @@ def _direct_upper_bound(theta: np.ndarray, w: np.ndarray, log_c: float, allowanc
     return best, slack
 
 
+@pytest.mark.parametrize("nonorth", [False, True])
 @pytest.mark.parametrize("seed", range(30))
-def test_vectorised_search_matches_the_lemma_evaluated_directly(seed: int) -> None:
+def test_vectorised_search_matches_the_lemma_evaluated_directly(seed: int, nonorth: bool) -> None:
     rng = np.random.default_rng(100 + seed)
     m = int(rng.integers(3, 13))
     theta, S = scipy.linalg.eigh_tridiagonal(rng.normal(size=m), np.abs(rng.normal(size=m - 1)) * rng.uniform(.01, 1))
     log_c = math.log(rng.uniform(1e-8, 1e-2))
     allowance = float(rng.choice([0.0, 1e-14, 1e-9]))
-    u = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance)
-    ref, slack = _direct_upper_bound(theta, S[0] ** 2, log_c, allowance)
+    extra = dict(basis_norm2=m * (1 + 1e-12), recurrence_error=10.0 ** rng.uniform(-14, -4)) if nonorth else {}
+    u = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance, **extra)
+    ref, slack = _direct_upper_bound(theta, S[0] ** 2, log_c, allowance, *extra.values())
     if math.isinf(ref):
         assert math.isinf(u)
         return

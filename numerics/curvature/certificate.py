@@ -37,6 +37,20 @@ interval-arithmetic proof. Rounding inside the Hessian-vector products themselve
 models) is not covered here; :func:`warmup_theory.numerics.curvature.spectral_norm.solve_problem` widens the
 bracket for it (a measured or estimated allowance, field ``rounding`` of the result).
 
+Without reorthogonalisation (the toolkit's own derivation; ``reorth="none"`` in
+:func:`~warmup_theory.numerics.curvature.lanczos.lanczos_norm`). The computed vectors Q_m = [q_1 .. q_m]
+(unit, not orthogonal) satisfy A Q_m = Q_m T_m + beta_m q_{m+1} e_m^T + F_m, F_m the local rounding
+of the recurrence (Paige). For deg q <= m - 1, induction on x^k (e_m^T T^k e_1 = 0 for k <= m - 2) gives
+q(A) q_1 = Q_m q(T_m) e_1 + sum_j F_m s_j s_{1j} q[A, theta_j], q[lambda, theta] the divided difference,
+s_j the eigenvectors of T_m. Taking u_*^T and Cauchy-Schwarz:
+|c_*| |q(lambda_*)| <= ||Q_m|| (sum_j w_j q(theta_j)^2)^{1/2} + ||F_m|| (sum_j w_j q[lambda_*, theta_j]^2)^{1/2}.
+For |lambda| >= U > max|theta| and all roots of q in [-U, U], |q[lambda, theta]| / |q(lambda)|
+<= (1 + |q(theta)| / |q(+-U)|) / (U -+ theta) =: g(theta), so with rho^2 = sum_j w_j g(theta_j)^2 the
+lemma holds with c replaced by c - ||F_m|| rho and the right side multiplied by ||Q_m||^2
+(``basis_norm2`` >= ||Q_m||_F^2 >= ||Q_m||_2^2, ``recurrence_error`` >= ||F_m||_F). No orthogonality
+is used; loss of it (ghost Ritz values) costs at most log m in the exponent. The bound on F_m is an
+allowance from the rounding model of the recurrence (as above), not interval arithmetic.
+
 >>> import math, numpy as np
 >>> # An outlier Ritz value 2 and 19 Ritz values in [-0.5, 0.5] (m = 20): with c = 1e-4 the
 >>> # deflated Chebyshev polynomial of degree 17 certifies ||H|| < 2 + 1e-9.
@@ -129,7 +143,7 @@ class _Candidates:
     """The candidate polynomials of :func:`lanczos_upper_bound` for one Lanczos run, as arrays."""
 
     def __init__(self, theta: ArrayLike, weights: ArrayLike, *, log_c: float, allowance: float,
-                 max_top: int, max_bottom: int) -> None:
+                 max_top: int, max_bottom: int, basis_norm2: float = 1.0, recurrence_error: float = 0.0) -> None:
         th = np.asarray(theta, dtype=np.float64)
         w = np.asarray(weights, dtype=np.float64)
         m = th.size
@@ -140,6 +154,11 @@ class _Candidates:
         scale = float(np.max(np.abs(theta_s))) if m else 0.0
         self.tiny = tiny = max(allowance, 1e-300, 1e-12 * scale)
         self.log_c = log_c
+        if not (basis_norm2 >= 1.0 and recurrence_error >= 0.0):
+            raise ValueError(f"basis_norm2 must be >= 1 and recurrence_error >= 0, got {basis_norm2!r}, "
+                             f"{recurrence_error!r}")
+        self.log_q2, self.f_err, self.allowance = math.log(basis_norm2), float(recurrence_error), allowance
+        self.theta_s, self.w_s = theta_s, w_s
         s_grid, r_grid = np.meshgrid(np.arange(max_top + 1), np.arange(max_bottom + 1), indexing="ij")
         s_all, r_all = s_grid.ravel(), r_grid.ravel()
         keep = (m - 1 - s_all - r_all >= 1) & (s_all + r_all < m)
@@ -162,7 +181,8 @@ class _Candidates:
         self.u0 = np.maximum(np.maximum(np.abs(self.lo), np.abs(self.hi)), kmax)
         nodes = np.concatenate([theta_s - allowance, theta_s, theta_s + allowance])
         logp = _log_p(np.broadcast_to(nodes, (c, 3 * m)), self.killed, self.k, self.lo, self.hi)
-        terms = logw[None, :] + logp.reshape(c, 3, m).max(axis=1)
+        self.logp_theta = logp.reshape(c, 3, m).max(axis=1)  # (C, m): max of log P over theta_j, theta_j +- e
+        terms = logw[None, :] + self.logp_theta
         mx = terms.max(axis=1)
         with np.errstate(invalid="ignore", over="ignore"):
             self.log_g = np.where(np.isfinite(mx), mx + np.log(np.exp(terms - mx[:, None]).sum(axis=1)), mx)
@@ -171,13 +191,32 @@ class _Candidates:
         """2 log c + log min(P(U), P(-U)) - log sum_j w_j P(theta_j) at U = u (rows: candidates sel);
         > 0 means the lemma certifies ||H|| < U (for U >= U0 of the row)."""
         args = (self.killed[sel], self.k[sel], self.lo[sel], self.hi[sel])
-        out: np.ndarray = 2.0 * self.log_c + np.minimum(_log_p(u, *args), _log_p(-u, *args)) \
-            - self.log_g[sel][:, None]
+        lp_pos, lp_neg = _log_p(u, *args), _log_p(-u, *args)
+        log_c = self.log_c if self.f_err == 0.0 else self._log_c_eff(u, sel, lp_pos, lp_neg)
+        out: np.ndarray = 2.0 * log_c + np.minimum(lp_pos, lp_neg) - self.log_g[sel][:, None] - self.log_q2
+        return out
+
+    def _log_c_eff(self, u: np.ndarray, sel: np.ndarray, lp_pos: np.ndarray, lp_neg: np.ndarray) -> np.ndarray:
+        """log(c - ||F|| rho(U)) (-inf where <= 0): the overlap left after the recurrence error (module doc,
+        "Without reorthogonalisation"); rho(U)^2 = sum_j w_j g_j(U)^2 bounds sum_j w_j (q[lambda, theta_j] /
+        q(lambda))^2 for every |lambda| >= U, with q = sqrt(P) and
+        g_j = max over the signs of (1 + |q(theta_j)| / |q(+-U)|) / (U -+ theta_j)."""
+        th, e = self.theta_s[None, None, :], self.allowance
+        lpt = self.logp_theta[sel][:, None, :]
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            d_pos, d_neg = u[:, :, None] - th - e, u[:, :, None] + th - e
+            g_pos = (1.0 + np.exp(0.5 * (lpt - lp_pos[:, :, None]))) / d_pos
+            g_neg = (1.0 + np.exp(0.5 * (lpt - lp_neg[:, :, None]))) / d_neg
+            g = np.where((d_pos > 0) & (d_neg > 0), np.maximum(g_pos, g_neg), np.inf)
+            rho = np.sqrt((self.w_s[None, None, :] * g * g).sum(axis=-1))
+            c_eff = math.exp(self.log_c) - self.f_err * rho
+            out: np.ndarray = np.where(c_eff > 0, np.log(np.maximum(c_eff, 1e-300)), -np.inf)
         return out
 
 
 def certifies_below(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allowance: float, bound: float,
-                    max_top: int = 6, max_bottom: int = 2) -> bool:
+                    max_top: int = 6, max_bottom: int = 2, basis_norm2: float = 1.0,
+                    recurrence_error: float = 0.0) -> bool:
     """True when some candidate of :func:`lanczos_upper_bound` certifies ||H|| <= ``bound``, i.e.
     ``lanczos_upper_bound(...) <= bound`` up to its bisection resolution, at the cost of one
     evaluation per candidate (no search): for U >= U0 the gap is increasing in U, so it suffices
@@ -190,7 +229,8 @@ def certifies_below(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allow
     >>> certifies_below(theta, w, bound=2.0 + 1e-9, **kw), certifies_below(theta, w, bound=2.0, **kw)
     (True, False)
     """
-    cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom)
+    cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom,
+                       basis_norm2=basis_norm2, recurrence_error=recurrence_error)
     u = bound - allowance
     sel = np.nonzero(cand.u0 < u)[0]
     if not sel.size:
@@ -199,7 +239,8 @@ def certifies_below(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allow
 
 
 def lanczos_upper_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float,
-                        allowance: float, max_top: int = 6, max_bottom: int = 2) -> float:
+                        allowance: float, max_top: int = 6, max_bottom: int = 2, basis_norm2: float = 1.0,
+                        recurrence_error: float = 0.0) -> float:
     """Smallest U over the candidate polynomials with c^2 min(P(U), P(-U)) > sum_j w_j P(theta_j).
 
     Candidates: deflate the s largest and r smallest Ritz values (s <= max_top, r <= max_bottom;
@@ -211,11 +252,14 @@ def lanczos_upper_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float,
     ``log_c``: log of the overlap bound c; ``allowance``: rounding allowance e on the Ritz values
     (P is evaluated at theta_j - e, theta_j, theta_j + e and the largest value used; e is added
     to the result). Returns ``inf`` when no candidate certifies anything (e.g. m = 1).
+    ``basis_norm2`` (>= ||Q_m||_2^2) and ``recurrence_error`` (>= ||F_m||_2): the run without
+    reorthogonalisation (module doc); the defaults 1 and 0 are the orthonormal-basis case.
 
     All candidates are evaluated together (one array call per grid or bisection step, not one
     per candidate and point): the cost is O(C m) numpy work for C <= 21 candidates.
     """
-    cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom)
+    cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom,
+                       basis_norm2=basis_norm2, recurrence_error=recurrence_error)
     if not cand.size:
         return math.inf
     u0 = cand.u0

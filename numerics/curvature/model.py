@@ -169,7 +169,7 @@ def model_hessian_norm(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor
                        device: str | torch.device | None = None, hvp_mode: str = "auto",
                        graph_cache_bytes: int = GRAPH_CACHE_BYTES, memory_budget: int | None = None,
                        basis_dtype: torch.dtype = torch.float64, threads: int | None = None,
-                       process_group: Any = None) -> SpectralNormResult:
+                       process_group: Any = None, reorth: str = "full") -> SpectralNormResult:
     """||∇²f(w)||_2 of the full-dataset loss (module docstring for f, mean vs sum).
 
     Same solver options as :func:`~warmup_theory.numerics.curvature.hessian_spectral_norm`; ``dtype``
@@ -178,7 +178,7 @@ def model_hessian_norm(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor
     ``hvp_mode`` (``"auto"``, ``"forward-over-reverse"``, ``"reverse-over-reverse"``) and
     ``graph_cache_bytes``: how HVPs are computed and the memory the cached gradient graphs may
     hold (:mod:`warmup_theory.numerics.curvature.hvp`); every mode gives the exact H v up to rounding.
-    ``memory_budget``, ``basis_dtype``, ``threads``: as in ``hessian_spectral_norm``.
+    ``memory_budget``, ``basis_dtype``, ``threads``, ``reorth``: as in ``hessian_spectral_norm``.
 
     Data parallel: with ``process_group`` (inside an initialised ``torch.distributed`` group), call it
     on every rank with that rank's shard as ``batches`` and the same model parameters and ``v0``;
@@ -193,7 +193,7 @@ def model_hessian_norm(model: nn.Module, loss: Callable[[Any, Any], torch.Tensor
         generator = synced_generator(generator, process_group)
     out = solve_problem(problem, method=method, tol=tol, max_hvps=max_hvps, v0=v0, generator=generator,
                         delta=delta, stop=stop, memory_budget=memory_budget, basis_dtype=basis_dtype,
-                        threads=threads)
+                        threads=threads, reorth=reorth)
     if process_group is not None:
         check_same_on_all_ranks(out.value, process_group, "spectral norm")
     return out

@@ -51,6 +51,7 @@ class SpectralNormResult:
     stop: the Lanczos stopping rule used, ``"bracket"`` or ``"residual"`` (``""`` for other
         methods); ``converged`` refers to it.
     basis_bytes: memory of the preallocated Lanczos basis (k_max * n * bytes; 0 for other methods).
+    reorth: the Lanczos reorthogonalisation, ``"full"`` or ``"none"`` (``""`` for other methods).
     eigenvector: unit vector y in the shape of ``params`` (tensor or dict), for warm starts.
     """
 
@@ -72,6 +73,7 @@ class SpectralNormResult:
     note: str = ""
     stop: str = ""
     basis_bytes: int = 0
+    reorth: str = ""
     eigenvector: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -86,7 +88,7 @@ class SpectralNormResult:
         return {k: getattr(self, k) for k in (
             "value", "lower", "upper", "residual", "hvps", "converged", "method",
             "certificate", "delta", "eigenvalue", "n", "dtype", "device", "seconds", "rounding",
-            "note", "stop", "basis_bytes")} | {
+            "note", "stop", "basis_bytes", "reorth")} | {
             "relative_width": self.relative_width}
 
 

@@ -4,7 +4,7 @@ r"""Scale-safe norms and power-of-two rescaling of an operator (no under/overflo
 ~1e-154 the squares underflow (||w|| = 0 or loses digits), above ~1e154 they overflow (inf), while
 the vector itself is finite. :func:`safe_norm` computes m * ||w / m|| with m a power of four
 near max |w| (division and the product by a power of two are exact, and sqrt(4^k x) =
-2^k sqrt(x) exactly), and returns the plain norm, bit for bit, when max |w| is in
+2^k sqrt(x) exactly), and returns the plain norm, bit for bit, when the plain norm is in
 [2^-400, 2^400]. :func:`operator_exponent` picks k so that a solver runs on H / 2^k (a power
 of two: the float64 Lanczos/power arithmetic on H / 2^k is exactly the arithmetic on H scaled)
 when the first product is outside [2^-300, 2^300]; at normal scales k = 0 and the solvers are
@@ -35,8 +35,16 @@ _OP_LO, _OP_HI = 2.0 ** -300, 2.0 ** 300
 
 def safe_norm(w: torch.Tensor) -> float:
     """||w||_2 without intermediate under/overflow; ``inf`` only if the norm exceeds the float
-    range (or w has a non-finite entry), 0 only if w = 0."""
-    m = float(w.abs().max()) if w.numel() else 0.0
+    range (or w has a non-finite entry), 0 only if w = 0.
+
+    One pass when the plain norm r is in [2^-400, 2^400] (then the largest entry is >= r / sqrt(n),
+    its square is far above the underflow threshold, and no square overflowed): r is returned."""
+    if w.numel() == 0:
+        return 0.0
+    r = float(torch.linalg.vector_norm(w))
+    if _SAFE_LO <= r <= _SAFE_HI:
+        return r
+    m = float(torch.linalg.vector_norm(w, math.inf))
     if m == 0.0 or not math.isfinite(m):
         return m
     if _SAFE_LO <= m <= _SAFE_HI:

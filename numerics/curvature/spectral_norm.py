@@ -47,7 +47,7 @@ import torch
 from warmup_theory.numerics.curvature.certificate import WARM_NOISE
 from warmup_theory.numerics.curvature.dense import DENSE_MAX, dense_norm
 from warmup_theory.numerics.curvature.hvp import FlatProblem, flatten_params
-from warmup_theory.numerics.curvature.lanczos import _times_pow2, basis_bytes, lanczos_norm
+from warmup_theory.numerics.curvature.lanczos import REORTH, LanczosWorkspace, _times_pow2, basis_bytes, lanczos_norm
 from warmup_theory.numerics.curvature.power import power_norm
 from warmup_theory.numerics.curvature.result import SpectralNormResult, _vector_like
 from warmup_theory.numerics.curvature.scaling import safe_norm, scale_back
@@ -151,7 +151,8 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
                   max_hvps: int | None = None, v0: Any = None, generator: torch.Generator | None = None,
                   delta: float = 1e-3, stop: str = "auto", memory_budget: int | None = None,
                   basis_dtype: torch.dtype = torch.float64, threads: int | None = None,
-                  warm_noise: float = WARM_NOISE) -> SpectralNormResult:
+                  warm_noise: float = WARM_NOISE, reorth: str = "full",
+                  workspace: LanczosWorkspace | None = None) -> SpectralNormResult:
     """||H||_2 for a :class:`~warmup_theory.numerics.curvature.hvp.FlatProblem` (shared by the public APIs).
 
     ``stop="auto"`` resolves by n (AUTO_BRACKET_MAX); ``threads=None`` runs small problems
@@ -159,25 +160,31 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
     (:func:`~warmup_theory.numerics.curvature.lanczos.lanczos_norm`). With the default ``max_hvps`` and a
     ``memory_budget``, the Lanczos budget is lowered to what the budget holds (at least 3 vectors).
     ``warm_noise``: relative size of the fresh Gaussian part of a warm start (Lanczos only;
-    :func:`~warmup_theory.numerics.curvature.certificate.start_vector`).
+    :func:`~warmup_theory.numerics.curvature.certificate.start_vector`). ``reorth``, ``workspace``: Lanczos
+    reorthogonalisation (``"full"`` or ``"none"``) and reusable basis memory
+    (:func:`~warmup_theory.numerics.curvature.lanczos.lanczos_norm`).
     """
     tol, delta = _check_common(method, tol, max_hvps, delta, generator)
+    if reorth not in REORTH:
+        raise ValueError(f"reorth must be one of {REORTH}, got {reorth!r}")
     stop = resolve_stop(stop, problem.n)
     nthreads = _thread_count(threads, problem.n)
     before = torch.get_num_threads()
     if nthreads is not None and nthreads != before:
         torch.set_num_threads(nthreads)
     try:
-        return _solve(problem, method, tol, max_hvps, v0, generator, delta, stop, memory_budget, basis_dtype,
-                      warm_noise)
+        lanczos_kw = dict(memory_budget=memory_budget, basis_dtype=basis_dtype, warm_noise=warm_noise,
+                          reorth=reorth, workspace=workspace)
+        return _solve(problem, method, tol, max_hvps, v0, generator, delta, stop, lanczos_kw)
     finally:
         if torch.get_num_threads() != before:
             torch.set_num_threads(before)
 
 
 def _solve(problem: FlatProblem, method: str, tol: float, max_hvps: int | None, v0: Any,
-           generator: torch.Generator | None, delta: float, stop: str, memory_budget: int | None,
-           basis_dtype: torch.dtype, warm_noise: float) -> SpectralNormResult:
+           generator: torch.Generator | None, delta: float, stop: str,
+           lanczos_kw: dict[str, Any]) -> SpectralNormResult:
+    memory_budget, basis_dtype = lanczos_kw["memory_budget"], lanczos_kw["basis_dtype"]
     t0 = time.perf_counter()
     problem.check_well_posed()  # finite, attached, deterministic: clear errors before any HVP
     if method == "auto":
@@ -200,7 +207,7 @@ def _solve(problem: FlatProblem, method: str, tol: float, max_hvps: int | None, 
             solver, method = lanczos_norm, "lanczos"
         extra: dict[str, Any] = {}
         if solver is lanczos_norm:
-            extra = dict(stop=stop, memory_budget=memory_budget, basis_dtype=basis_dtype, warm_noise=warm_noise)
+            extra = dict(stop=stop, **lanczos_kw)
         out = solver(problem.hvp, problem.n, tol=tol, max_hvps=budget, v0=flat_v0,
                      generator=generator, delta=delta, device=problem.device, **extra)
     rounding, note = 0.0, ""
@@ -217,6 +224,7 @@ def _solve(problem: FlatProblem, method: str, tol: float, max_hvps: int | None, 
         eigenvalue=float(out["eigenvalue"]), n=problem.n, dtype=str(problem.dtype).replace("torch.", ""),
         device=str(problem.device), seconds=time.perf_counter() - t0, rounding=rounding, note=note,
         stop=stop if method == "lanczos" else "", basis_bytes=int(out.get("basis_bytes", 0)),
+        reorth=str(out.get("reorth", "")),
         eigenvector=_vector_like(vec, problem.template))
 
 
@@ -285,7 +293,7 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
                           generator: torch.Generator | None = None, delta: float = 1e-3,
                           stop: str = "auto", memory_budget: int | None = None,
                           basis_dtype: torch.dtype = torch.float64,
-                          threads: int | None = None) -> SpectralNormResult:
+                          threads: int | None = None, reorth: str = "full") -> SpectralNormResult:
     r"""||∇²f(w)||_2 (largest |eigenvalue|, Definition 3.1 v2) of ``f = loss_fn`` at ``params``.
 
     Parameters
@@ -316,6 +324,10 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
         rounding allowance then uses the float32 unit round-off).
     threads: torch threads for the solve (restored afterwards); default: 1 for n <= ONE_THREAD_MAX,
         else unchanged.
+    reorth: ``"full"`` (default; orthonormal basis, blocked CGS2) or ``"none"`` (three-term recurrence only:
+        one HVP + O(n) work per step, for training-scale n; the certificate uses the non-orthogonal form
+        of its lemma, about log(m) wider exponent, so at equal HVPs the bracket is wider — see
+        :mod:`~warmup_theory.numerics.curvature.certificate` and benchmarks/RESULTS.md).
 
     Raises ``ValueError`` for a non-scalar or non-finite loss, a loss detached from ``params`` or one
     whose two evaluations differ (dropout, training mode), a non-finite HVP, bad ``tol``/``delta``/
@@ -334,4 +346,4 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
     problem = FlatProblem.from_loss(loss_fn, params)
     return solve_problem(problem, method=method, tol=tol, max_hvps=max_hvps, v0=v0,
                          generator=generator, delta=delta, stop=stop, memory_budget=memory_budget,
-                         basis_dtype=basis_dtype, threads=threads)
+                         basis_dtype=basis_dtype, threads=threads, reorth=reorth)

@@ -46,6 +46,7 @@ import torch
 
 from warmup_theory.numerics.curvature.certificate import WARM_NOISE, check_warm_noise
 from warmup_theory.numerics.curvature.hvp import FlatProblem
+from warmup_theory.numerics.curvature.lanczos import LanczosWorkspace
 from warmup_theory.numerics.curvature.model import model_problem
 from warmup_theory.numerics.curvature.result import SpectralNormResult
 from warmup_theory.numerics.curvature.spectral_norm import solve_problem
@@ -85,7 +86,10 @@ class CurvatureTracker:
     ``"lanczos"``), ``tol``, ``max_hvps``, ``delta``, ``stop`` as in
     :func:`~warmup_theory.numerics.curvature.hessian_spectral_norm` (``stop="residual"`` profits from the warm
     start; ``"bracket"`` does not, see benchmarks/RESULTS.md), ``seed`` for the random
-    starts, ``warm_noise`` (Lanczos).
+    starts, ``warm_noise`` and ``reorth`` (Lanczos; ``reorth="none"`` makes each measurement cost little
+    more than its HVPs at training-scale n, with a wider certified bracket). The tracker keeps one
+    :class:`~warmup_theory.numerics.curvature.lanczos.LanczosWorkspace` (the basis memory, k_max n 8 bytes)
+    between measurements.
 
     Warm start. Measurement i > 0 starts Lanczos from v = v_w + eps g, normalised, where v_w is the
     previous measurement's unit Ritz vector, g ~ N(0, I_n) is drawn fresh from the tracker's
@@ -109,14 +113,15 @@ class CurvatureTracker:
     def __init__(self, path: str | os.PathLike[str] | None = None, *, every: int = 10,
                  method: str = "lanczos", tol: float = 1e-6, max_hvps: int | None = None,
                  delta: float = 1e-3, stop: str = "bracket", seed: int = 0,
-                 warm_noise: float = WARM_NOISE) -> None:
+                 warm_noise: float = WARM_NOISE, reorth: str = "full") -> None:
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be an integer in [1, inf), got {every!r}")
         self.path = None if path is None else os.fspath(path)
         self.every = every
         # warm_noise reaches every run: solve_problem uses it whenever the method is (or resolves to) Lanczos
         self.options: dict[str, Any] = dict(method=method, tol=tol, max_hvps=max_hvps, delta=delta, stop=stop,
-                                            warm_noise=check_warm_noise(warm_noise))
+                                            warm_noise=check_warm_noise(warm_noise), reorth=reorth,
+                                            workspace=LanczosWorkspace())  # basis memory kept between measurements
         self.generator = torch.Generator().manual_seed(seed)
         self.records: list[TrackerRecord] = []
         self._t = 0

@@ -62,6 +62,7 @@ REPORT_ORDER: tuple[str, ...] = (
     'Lemma aiming recursion',
     'Lemma Lanczos lower bound',
     'Lemma quadrature certificate',
+    'Lemma non-orthogonal Lanczos certificate',
     'Def 3.1',
     'Def 3.1: non-smooth',
     'Frontier w^(2p)',

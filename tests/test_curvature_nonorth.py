@@ -1,0 +1,125 @@
+"""Lanczos without reorthogonalisation (``reorth="none"``) and the reusable basis memory (LanczosWorkspace)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from warmup_theory.numerics.curvature import CurvatureTracker, hessian_spectral_norm
+from warmup_theory.numerics.curvature.lanczos import LanczosWorkspace, lanczos_norm
+
+F64 = torch.float64
+
+
+def gen(s: int) -> torch.Generator:
+    return torch.Generator().manual_seed(s)
+
+
+def outliers_over_bulk(n: int, seed: int) -> tuple[torch.Tensor, float]:
+    """Three outliers (5, 4.5, -4) over a uniform bulk in [-1, 1]: without reorthogonalisation the basis
+    loses orthogonality once the outliers' Ritz values converge (ghost copies appear)."""
+    rng = np.random.default_rng(seed)
+    lam = np.r_[5.0, 4.5, -4.0, rng.uniform(-1, 1, n - 3)]
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    h = (q * lam) @ q.T
+    return torch.tensor(0.5 * (h + h.T)), 5.0
+
+
+def plain_basis(a: torch.Tensor, v: torch.Tensor, m: int) -> torch.Tensor:
+    """The vectors of the three-term recurrence (no reorthogonalisation), for measuring the loss of orthogonality."""
+    qs = [v / torch.linalg.vector_norm(v)]
+    prev, b = torch.zeros_like(v), 0.0
+    for _ in range(m - 1):
+        w = a @ qs[-1]
+        w = w - float(qs[-1] @ w) * qs[-1] - b * prev
+        b = float(torch.linalg.vector_norm(w))
+        prev = qs[-1]
+        qs.append(w / b)
+    return torch.stack(qs)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("stop", ["bracket", "residual"])
+def test_bracket_contains_truth_when_orthogonality_is_lost(seed: int, stop: str) -> None:
+    n = 60
+    a, truth = outliers_over_bulk(n, seed)
+    out = lanczos_norm(lambda v: a @ v, n, tol=1e-14 if stop == "bracket" else 1e-10, max_hvps=n + 1, v0=None,
+                       generator=gen(seed), delta=1e-3, stop=stop, reorth="none")
+    assert out["lower"] <= truth * (1 + 1e-13) and truth <= out["upper"] * (1 + 1e-13)
+    assert out["certificate"] == "probabilistic" and out["reorth"] == "none"  # never "deterministic", even at m = n
+    if stop == "bracket":  # the run went to n steps: check that the basis really was not orthogonal
+        g = torch.randn(n, generator=gen(seed), dtype=F64)
+        qs = plain_basis(a, g, out["steps"])
+        assert float((qs @ qs.T - torch.eye(out["steps"], dtype=F64)).abs().max()) > 0.1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_none_and_full_agree_on_the_value(seed: int) -> None:
+    n = 400
+    rng = np.random.default_rng(seed)
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    lam = np.linspace(-1, 1, n)
+    lam[-1] += 0.2 + 0.3 * seed
+    a = torch.tensor((q * lam) @ q.T)
+    truth = float(np.abs(lam).max())
+    res = {r: lanczos_norm(lambda v: a @ v, n, tol=1e-8, max_hvps=150, v0=None, generator=gen(seed), delta=1e-3,
+                           reorth=r) for r in ("full", "none")}
+    for out in res.values():
+        assert out["lower"] <= truth * (1 + 1e-13) and truth <= out["upper"] * (1 + 1e-13)
+        assert abs(out["value"] - truth) <= 1e-8 * truth
+    # the non-orthogonal certificate pays ||Q||_F^2 = m: wider, never narrower at the same steps
+    assert res["none"]["upper"] >= res["full"]["upper"] - 1e-12 or res["none"]["steps"] != res["full"]["steps"]
+
+
+def test_reorth_is_checked_and_reported() -> None:
+    a = torch.diag(torch.tensor([3.0, -1.0, 0.5], dtype=F64))
+    with pytest.raises(ValueError, match="reorth"):
+        lanczos_norm(lambda v: a @ v, 3, tol=1e-6, max_hvps=10, v0=None, generator=gen(0), delta=1e-3, reorth="x")
+    f = lambda w: 0.5 * w @ a @ w
+    with pytest.raises(ValueError, match="reorth"):
+        hessian_spectral_norm(f, torch.zeros(3, dtype=F64), method="lanczos", reorth="partial")
+    r = hessian_spectral_norm(f, torch.zeros(3, dtype=F64), method="lanczos", reorth="none", generator=gen(0))
+    assert r.reorth == "none" and r.to_dict()["reorth"] == "none" and r.certificate == "probabilistic"
+    assert r.lower <= 3.0 <= r.upper
+    assert hessian_spectral_norm(f, torch.zeros(3, dtype=F64), method="dense").reorth == ""
+
+
+def test_workspace_reuses_memory_and_changes_nothing() -> None:
+    n = 200
+    a, _ = outliers_over_bulk(n, 0)
+    ws = LanczosWorkspace()
+    kw = dict(tol=1e-8, max_hvps=40, v0=None, delta=1e-3)
+    first = lanczos_norm(lambda v: a @ v, n, generator=gen(1), workspace=ws, **kw)
+    ptr = ws.basis(1, n, F64, torch.device("cpu")).data_ptr()
+    second = lanczos_norm(lambda v: a @ v, n, generator=gen(1), workspace=ws, **kw)
+    fresh = lanczos_norm(lambda v: a @ v, n, generator=gen(1), **kw)
+    assert ws.basis(1, n, F64, torch.device("cpu")).data_ptr() == ptr and ws.nbytes == 39 * n * 8
+    for key in ("value", "lower", "upper", "hvps", "eigenvalue"):
+        assert first[key] == second[key] == fresh[key]
+    lanczos_norm(lambda v: a[:50, :50] @ v, 50, generator=gen(1), workspace=ws, **kw)  # another n: a new buffer
+    assert ws.nbytes == 39 * 50 * 8
+    ws.release()
+    assert ws.nbytes == 0
+
+
+def test_tracker_with_reorth_none_keeps_its_workspace() -> None:
+    torch.manual_seed(0)
+    x = torch.randn(64, 5, dtype=F64)
+    y = torch.randn(64, dtype=F64)
+    w = torch.randn(5, dtype=F64, requires_grad=True)
+    tracker = CurvatureTracker(every=2, method="lanczos", stop="residual", tol=1e-6, reorth="none", seed=0)
+    opt = torch.optim.SGD([w], lr=0.05)
+    loss = lambda p: torch.mean((torch.tanh(x @ p) - y) ** 2) + 0.1 * (p ** 4).sum()
+    truths = []
+    for t in range(6):
+        if t % 2 == 0:
+            truths.append(hessian_spectral_norm(loss, w.detach().clone(), method="dense").value)
+        tracker.step(w, loss)
+        opt.zero_grad()
+        loss(w).backward()
+        opt.step()
+    assert len(tracker.records) == 3 and tracker.options["workspace"].nbytes > 0
+    for rec, truth in zip(tracker.records, truths):
+        assert rec.lower <= truth * (1 + 1e-12) and truth <= rec.upper * (1 + 1e-12)
+        assert abs(rec.hessian_norm - truth) <= 1e-6 * truth
