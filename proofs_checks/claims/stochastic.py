@@ -47,8 +47,17 @@ def _batches(n: int, B: int, replacement: bool) -> list[tuple[int, ...]]:
     return list(itertools.combinations(range(n), B))
 
 
+def step_expansion(p: Proof, description: str) -> None:
+    """Record ‖w − ηg − u‖² = ‖w − u‖² − 2η⟨g, w − u⟩ + η²‖g‖² (two coordinates; u any point)."""
+    w1, w2, g1, g2, u1, u2 = sp.symbols("w1 w2 g1 g2 u1 u2", real=True)
+    p.identity((w1 - eta * g1 - u1) ** 2 + (w2 - eta * g2 - u2) ** 2,
+               (w1 - u1) ** 2 + (w2 - u2) ** 2 - 2 * eta * (g1 * (w1 - u1) + g2 * (w2 - u2)) + eta**2 * (g1**2 + g2**2),
+               description)
+
+
 @claim("Lemma SGD batch",
-       "interpolation (f_i = f* on X*): every f_S is (H0,H1)-smooth with f_S* = f*; E_S[Δ_S] = Δ; Δ_S <= M·Δ with "
+       "interpolation (every x ∈ X* minimises every f_i: f_i* = f*): every f_S is (H0,H1)-smooth with f_S* = f*; "
+       "E_S[Δ_S] = Δ; Δ_S <= M·Δ with "
        "M = n/B (without replacement), n (with)")
 def _batch(p: Proof) -> None:
     fs = sp.Symbol("f_star", real=True)
@@ -76,10 +85,7 @@ def _batch(p: Proof) -> None:
        "per-sample θ-aiming + interpolation: X(w − η_S∇f_S) <= X(w) − (2θ − v)·η_SΔ_S on every sample (pathwise), "
        "v = max(2/a, 1/b) for η_S = 1/(aH0 + bH1Δ_S); v = η·(2H0 + H1·Δ̄) for a fixed η, Δ_S <= Δ̄")
 def _dist_step(p: Proof) -> None:
-    w1, w2, g1, g2, p1, p2 = sp.symbols("w1 w2 g1 g2 p1 p2", real=True)
-    p.identity((w1 - eta * g1 - p1) ** 2 + (w2 - eta * g2 - p2) ** 2,
-               (w1 - p1) ** 2 + (w2 - p2) ** 2 - 2 * eta * (g1 * (w1 - p1) + g2 * (w2 - p2)) + eta**2 * (g1**2 + g2**2),
-               "‖w − η∇f_S − p‖² = ‖w − p‖² − 2η⟨∇f_S, w − p⟩ + η²‖∇f_S‖² (coordinates), p = proj_{X*}(w)")
+    step_expansion(p, "‖w − η∇f_S − p‖² = ‖w − p‖² − 2η⟨∇f_S, w − p⟩ + η²‖∇f_S‖² (coordinates), p = proj_{X*}(w)")
     p.cite("dist(w⁺, X*)² <= ‖w⁺ − p(w)‖² (p(w) ∈ X*: definition of the distance to a set)", standard=True)
     p.cite("⟨∇f_S, w − p⟩ = (1/B)Σ_{i∈S}⟨∇f_i, w − p⟩ >= θ·Δ_S (per-sample aiming, averaged)", standard=True)
     p.uses("Lemma SGD batch", "f_S is (H0,H1)-smooth with minimum f*")

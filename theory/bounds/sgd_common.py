@@ -3,8 +3,10 @@
 Setting (every SGD result of :mod:`warmup_theory.theory.bounds.sgd` assumes all of it):
 
 * f = (1/n)·Σ_i f_i, every f_i (H0,H1)-smooth (Definition 3.1, v2), H0 > 0;
-* **interpolation**: the minimiser set X* of f is non-empty and f_i(x) = f* for every i and x ∈ X* (so
-  f_i* = f* for every i: the f_i share their minimum value and the minimisers of f);
+* **interpolation**: the minimiser set X* of f is non-empty and every x ∈ X* minimises every f_i, i.e.
+  f_i* = min f_i = f_i(x) = f* for every i (the f_i share the minimisers of f and its minimum value).  The
+  weaker "f_i(x) = f* on X*" is **not** enough: f_{1,2}(w) = (w ∓ 1)² − 1 have f = w², X* = {0},
+  f_i(0) = 0 = f*, but f_i* = −1 < f*, and Δ_S <= M·Δ (which needs f_i − f* >= 0) fails;
 * **per-sample aiming** towards X*: ⟨∇f_i(w), w − p(w)⟩ >= θ·(f_i(w) − f*), p(w) = proj_{X*}(w)
   (every convex f_i satisfies it with θ = 1, since f_i(p) = f*);
 * mini-batches S_k of size B drawn uniformly, **with or without replacement** (both are covered), the
