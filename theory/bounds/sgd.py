@@ -37,6 +37,35 @@ uniform on {0, …, K−1} — claim "Thm SGD expected gap", :mod:`~warmup_theor
 0 when the start already satisfies the target.  Without interpolation none of this holds:
 :mod:`warmup_theory.theory.stochastic_witness`.
 
+**Last iterate under aiming alone: not given** (``guarantee="expected-gap"`` raises). What is proved is Σ_{k>=0}
+E[f(w_k) − f*] <= X0(aH0 + bH1·M·G)/c (G = h(X0)), so E[f(w_k) − f*] -> 0 and the random-iterate count; no rate
+for E[f(w_K) − f*] follows: (i) the expected gap is **not monotone** even for convex, PL f_i — f_i = ½(a_iᵀw)²,
+a_{1,2} = (1, ±√30), w0 = (1, 0), B = 1 of n = 2 (H0 = 31, H1 = 0): gap0 = 1/2 but E[gap_1] = 96381/192200 for the
+warm-up step 1/(10·H0) and 4621/7688 for the fixed step 1/(2H0) (exact, ``stochastic_last.rising_instance``), so a
+summable sequence need not be O(1/K) at K; (ii) the last-iterate arguments that avoid monotonicity compare w_K
+with earlier iterates through ‖w_{t+1} − w_s‖², which needs ⟨∇f_S(w_t), w_t − w_s⟩ >= f_S(w_t) − f_S(w_s) for
+comparators w_s off X*, i.e. convexity — aiming only bounds ⟨∇f_S(w), w − p(w)⟩ towards X*; (iii) the PL route
+bounds the gap through the distance, Δ_K <= h(X_K) <= (G/X0)·X_K, and needs E[X_K] to contract, which uses Δ >=
+μX/2: under aiming alone X_K is non-increasing but has no rate. Under the **extra hypothesis that every f_i is
+convex** the last iterate is covered: :mod:`~warmup_theory.theory.bounds.sgd_last` (claim "Thm SGD last iterate
+(convex f_i)"), E[f(w_T) − f*] <= D·(2/(T + 2))^λ, λ <= 1, fixed step and warm-up step.
+
+**Per-sample aiming** (⟨∇f_i(w), w − p(w)⟩ >= θ(f_i(w) − f*) for every i) is used in one place, the pathwise step
+of claim "Lemma SGD distance step", and is needed only on the tube {w : dist(w, X*) <= dist(w0, X*)} (the path
+never leaves it, by induction on k); convex f_i give θ = 1. Aiming of f alone (⟨∇f, w − p⟩ >= θΔ) does **not**
+suffice for these proofs: (i) with the warm-up step η_S and ∇f_S are correlated through S, and E[η_S⟨∇f_S, w − p⟩]
+is not bounded below by a multiple of ⟨∇f, w − p⟩ (a component with a negative inner product and a small Δ_S gets
+the largest step), so E[X_{k+1} | w_k] <= X_k — the supermartingale behind every theorem here — fails. Computed
+instance: f_1 = w²(w − 1)², f_2 = w² (d = 1, B = 1 of n = 2), both minimised at X* = {0} (interpolation), both (3,
+50)-smooth (H0 + 50f_1 ± f_1'' has no real root), f aiming with θ = 3/2 everywhere (4w² − 6w + 4 − (3/2)(w² − 2w +
+2) has negative discriminant), yet at w = 0.888 the step 1/(10H0 + 20H1·Δ_i) gives E[X⁺] − X = +0.00152 (f_1 has
+⟨∇f_1, w⟩ < 0 there and Δ_1 = 0.0099: the larger step goes outwards; ``tests/test_sgd_last.py``); (ii) for every
+schedule the pathwise bound X_k <= X0 is lost, and with it Δ_S <= h(X0) on the path — the only uniform control of
+the curvature H0 + H1·Δ_S along SGD's path (a fixed step needs η < 2θ/(2H0 + H1·sup Δ_S)). At H1 = 0 (L-smooth
+f_i) the standard descent-lemma route E[Δ_{k+1}] <= (1 − 2μη + L·L_max·η²)Δ_k (PL + interpolation, no aiming) is
+known but is not a claim here; for H1 > 0 it needs Δ_{S_k} bounded along the path, which without aiming is not
+known to the toolkit.
+
 >>> sgd_aiming_adaptive_iterations(1.0, 1.0, 1.0, 1.0, 1e-2, batch=1, n=4)
 600.0
 >>> sgd_pl_adaptive_iterations(1.0, 1.0, 0.5, 1.0, 1e-3, batch=2, n=8, delta=0.1)
@@ -67,10 +96,11 @@ from warmup_theory.theory.bounds.sgd_gap import (
     pl_adaptive_gap_count,
     pl_fixed_gap_count,
 )
+from warmup_theory.theory.bounds.sgd_last import sgd_convex_last_iterate_iterations
 from warmup_theory.theory.bounds.steps import _check_H
 
 __all__ = ["sgd_aiming_adaptive_iterations", "sgd_pl_adaptive_iterations", "sgd_pl_fixed_iterations",
-           "sgd_fixed_step"]
+           "sgd_fixed_step", "sgd_convex_last_iterate_iterations"]
 
 
 def _c(ops: Any, theta: Any, a: Any, b: Any) -> Any:
@@ -123,7 +153,8 @@ def sgd_aiming_adaptive_iterations(H0: Any, H1: Any, theta: Any, dist0: Any, eps
     """
     if guarantee == "expected-gap":
         raise ValueError("guarantee='expected-gap' (the last iterate) is not proved under aiming alone: the gap "
-                         "may rise again after tau; use guarantee='random-iterate' or a PL calculator")
+                         "may rise again after tau; use guarantee='random-iterate', a PL calculator, or (every "
+                         "f_i convex) sgd_last.sgd_convex_last_iterate_iterations")
     check_guarantee(guarantee, delta, ("hitting", "random-iterate"))
     M = _common(H0, H1, eps, batch, n, replacement, delta)
     checked(theta=(theta, POS), dist0=(dist0, NONNEG))
