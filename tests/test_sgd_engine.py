@@ -81,8 +81,6 @@ def test_statistical_crosscheck_over_200_seeds() -> None:
                   (shared_minimiser_sum(("logcosh", "pl_hard"), n=16, dim=2, seed=0), False)):
         W = _start(p, 200)
         X0, gap0, eps = float(p.minimiser_dist(W[:1])[0]) ** 2, float(p.f(W[:1])[0]), 1e-3
-        r = run_sgd(p, W, 10 * p.H0, 20 * p.H1, batch=2, eps=eps, seed=11, max_iter=20_000)
-        tau = np.where(r.iterations >= 0, r.iterations, r.max_iter + 1)
         kw = dict(batch=2, n=p.n)
         if pl:
             KE = sgd_pl_adaptive_iterations(p.H0, p.H1, p.mu, gap0, eps, dist0=math.sqrt(X0), **kw)
@@ -90,6 +88,11 @@ def test_statistical_crosscheck_over_200_seeds() -> None:
         else:
             KE = sgd_aiming_adaptive_iterations(p.H0, p.H1, 1.0, math.sqrt(X0), eps, **kw)
             Kd = sgd_aiming_adaptive_iterations(p.H0, p.H1, 1.0, math.sqrt(X0), eps, delta=0.1, **kw)
+        # horizon past both bounds: a run censored there counts above K_E and past K_δ (with max_iter = 20000 <
+        # K_E the aiming instance's two checks could not fail); the runs stop at eps long before
+        r = run_sgd(p, W, 10 * p.H0, 20 * p.H1, batch=2, eps=eps, seed=11, max_iter=int(max(KE, Kd)) + 1)
+        tau = np.where(r.iterations >= 0, r.iterations, r.max_iter + 1)
+        assert r.max_iter > max(KE, Kd)
         assert tau.mean() + 1.96 * tau.std(ddof=1) / math.sqrt(200) <= KE
         assert binom.sf(int((tau > Kd).sum()) - 1, 200, 0.1) >= 0.01
         assert not r.dist_increased.any()

@@ -13,14 +13,19 @@ On screen (:func:`to_screen`) a compact form fits 120 columns; the full table go
 
 Invariants (``!`` when broken, with the p-value; a statistical flag needs p < 0.01):
 
-* **E-bound**: H0: E[τ ∧ T] <= K_E (T = max_iter + 1).  τ ∧ T ∈ [0, T], so Hoeffding's inequality gives the
-  p-value exp(−2N·((mean − K_E)_+/T)²) (distribution-free; no CLT);
+* **E-bound**: H0: E[τ ∧ T] <= K_E (T = max_iter + 1 > K_E: the horizon is raised past K_E, so a censored run
+  counts above the bound).  τ ∧ T ∈ [0, T], so Hoeffding's inequality gives the p-value
+  exp(−2N·((mean − K_E)_+/T)²) (distribution-free; no CLT);
 * **δ-bound**: #{τ > K_δ} ~ at most Binomial(N, δ): p = P[Bin(N, δ) >= count] (scipy); runs censored before K_δ
   count as failures (conservative);
 * **distance**: the pathwise monotone distance (claim "Lemma SGD distance step"): no run may increase it
   (decided exactly, not statistically);
-* **floor** (no-interpolation witness row): mean gap over k ∈ [max_iter/2, max_iter] >= the proven floor
-  s/(4(a + 3bH1/2)²); one-sided CLT p-value.
+* **floor** (no-interpolation witness row): mean gap over k ∈ [max_iter/2, max_iter] >= the proven floor of
+  the row's own step (warm-up: s/(4(a + 3bH1/2)²), (a, b) = (10, 20); fixed step 1/(a·s): s/(4a²)); one-sided
+  CLT p-value.
+
+``gap_bound`` is shown, not tested here (the runs stop at eps, so the gap at K is not observed): its check is
+claim "Thm SGD expected gap", which runs to exactly K past eps.
 
 >>> rows = stochastic_rows(quick=True, seeds=8, instances=("least_squares",))
 >>> [r["schedule"] for r in rows], all(r["invariants"] == "ok" for r in rows)
@@ -91,6 +96,15 @@ def _bounds(p: FiniteSumProblem, sched: str, X0: float, gap0: float, eps: float)
     return KE, Kd, Kg
 
 
+def _floor(p: FiniteSumProblem, sched: str, alpha: float) -> float:
+    """The proven floor of the witness row's own step (:func:`~warmup_theory.theory.stochastic_witness.
+    floor_lower_bound`): the warm-up step (a, b) = (10, 20) at the row's H1, or the fixed step 1/alpha =
+    1/(a·s) with a = alpha/s (H1 does not enter a fixed step: the bound at H1 = 0, s/(4a²))."""
+    if sched == "fixed":
+        return float(SW.floor_lower_bound(p.H0, 0.0, alpha / p.H0))
+    return float(SW.floor_lower_bound(p.H0, p.H1))
+
+
 def _checks(tau: np.ndarray, T: int, KE: float, Kd: float, dist_inc: int, floor: tuple[float, np.ndarray] | None
             ) -> list[str]:
     from scipy.stats import binom, norm
@@ -136,6 +150,8 @@ def stochastic_rows(*, quick: bool = False, seeds: int = 200, seed: int = 0, dev
                 al, be = 10 * p.H0, 20 * p.H1
             KE, Kd, Kg = _bounds(p, sched, X0, gap0, eps) if p.interpolation else (math.nan,) * 3
             T = int(min(Kd if math.isfinite(Kd) else 2000, 3000 if quick else 20_000))
+            if math.isfinite(KE):   # a horizon below K_E would make the E-bound test unable to fail (τ∧T <= T)
+                T = max(T, int(KE) + 1)
             r = run_sgd(p, W.repeat(seeds, 1), al, be, batch=BATCH if p.interpolation else 1,
                         eps=eps if p.interpolation else 1e-300, seed=seed, max_iter=T, record=True,
                         record_every=max(1, T // 400), device=device)
@@ -144,7 +160,7 @@ def stochastic_rows(*, quick: bool = False, seeds: int = 200, seed: int = 0, dev
             floor = None
             if not p.interpolation:
                 late = gh[gh.shape[0] // 2:].mean(axis=0)
-                floor = (float(SW.floor_lower_bound(p.H0, p.H1)), late)
+                floor = (_floor(p, sched, al), late)
             viol = _checks(tau, T + 1, KE, Kd, int(r.dist_increased.sum()) if p.interpolation else 0, floor)
             m, sd = float(tau.mean()), float(tau.std(ddof=1))
             row = {"instance": p.name, "schedule": sched, "seeds": seeds, "eps": eps,
@@ -156,6 +172,8 @@ def stochastic_rows(*, quick: bool = False, seeds: int = 200, seed: int = 0, dev
             rows.append(row)
             if histories is not None:
                 histories[f"{p.name}|{sched}"] = (np.arange(gh.shape[0]) * r.record_every, gh)
+                if floor is not None:
+                    histories[f"{p.name}|{sched}|floor"] = floor[0]
     return rows
 
 
@@ -212,7 +230,7 @@ def plot_bands(histories: dict[str, Any], out: Path, meta: dict[str, Any]) -> li
     from warmup_theory.numerics.table.plots import _plt, save
 
     plt = _plt()  # type: ignore[no-untyped-call]
-    names = list(dict.fromkeys(k.split("|")[0] for k in histories))
+    names = list(dict.fromkeys(k.split("|")[0] for k in histories if not k.endswith("|floor")))
     fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 3.4), squeeze=False)
     for ax, name in zip(axes[0], names, strict=True):
         for sched, col in (("warmup", "tab:red"), ("fixed", "tab:blue")):
@@ -224,6 +242,9 @@ def plot_bands(histories: dict[str, Any], out: Path, meta: dict[str, Any]) -> li
             lo, med, hi = (np.nanpercentile(g, q, axis=1) for q in (10, 50, 90))
             ax.fill_between(k, np.maximum(lo, 1e-300), np.maximum(hi, 1e-300), color=col, alpha=0.25)
             ax.plot(k, np.maximum(med, 1e-300), color=col, label=sched)
+            if f"{name}|{sched}|floor" in histories:   # the witness: its proven floor for this step
+                ax.axhline(histories[f"{name}|{sched}|floor"], color=col, ls="--", lw=0.8,
+                           label=f"{sched}: floor of E[gap]")
         ax.set_yscale("log")
         ax.set_title(name, fontsize=7)
         ax.set_xlabel("iteration k")
