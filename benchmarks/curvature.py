@@ -316,7 +316,8 @@ def issue11(engine: bool, tracking: bool, peers: bool, quick: bool, default_thre
         for threads in sorted({1, default_threads}):
             ce.engine_rows(threads, quick)
     if tracking:
-        print("\n".join(ce.tracking(60 if quick else 1000, 10, 3 if quick else 10)))
+        for reorth in ("full", "none"):
+            print("\n".join(ce.tracking(60 if quick else 1000, 10, 3 if quick else 10, reorth=reorth)), flush=True)
     if peers:
         torch.set_num_threads(1)
         print("Peers (one thread, default settings of every tool, all under the math attention kernel; "

@@ -16,6 +16,7 @@ from torch import nn
 from warmup_theory.numerics.curvature import CurvatureTracker, model_hessian_norm
 from warmup_theory.numerics.curvature.dense import dense_norm
 from warmup_theory.numerics.curvature.hvp import FlatProblem
+from warmup_theory.numerics.curvature.lanczos import LanczosWorkspace
 from warmup_theory.numerics.curvature.model import model_problem
 from warmup_theory.numerics.curvature.scipy_backend import eigsh_norm
 from warmup_theory.numerics.curvature.spectral_norm import solve_problem
@@ -69,15 +70,22 @@ def engine_rows(threads: int, quick: bool) -> list[str]:
         reps = 3 if prob.n < 10 ** 6 else 2
         runs: dict[str, Any] = {}
 
-        def ours(stop: str, prob: FlatProblem = prob) -> Any:
-            return solve_problem(prob, method="lanczos", tol=1e-6, stop=stop, threads=threads,
-                                 generator=torch.Generator().manual_seed(1))
+        ws = LanczosWorkspace()
+
+        def ours(stop: str, prob: FlatProblem = prob, reorth: str = "full", reuse: bool = False,
+                 ws: LanczosWorkspace = ws) -> Any:
+            return solve_problem(prob, method="lanczos", tol=1e-6, stop=stop, threads=threads, reorth=reorth,
+                                 workspace=ws if reuse else None, generator=torch.Generator().manual_seed(1))
 
         def eig(prob: FlatProblem = prob) -> Any:
             return eigsh_norm(prob.hvp, prob.n, tol=1e-6, max_hvps=2000, v0=None,
                               generator=torch.Generator().manual_seed(1), delta=1e-3)
 
-        solvers = {"bracket": lambda: ours("bracket"), "residual": lambda: ours("residual"), "eigsh": eig}
+        solvers = {"bracket": lambda: ours("bracket"), "residual": lambda: ours("residual"),
+                   "bracket, reorth=none": lambda: ours("bracket", reorth="none"),
+                   "residual, reorth=none": lambda: ours("residual", reorth="none"),
+                   "residual, reorth=none, workspace": lambda: ours("residual", reorth="none", reuse=True),
+                   "eigsh": eig}
         for rep in range(reps):  # minimum wall over alternating repeats (a shared CPU), baseline interleaved
             t_hvp = min(t_hvp, bare_hvp_seconds(prob, reps=10))
             for key in (list(solvers) if rep % 2 == 0 else list(solvers)[::-1]):
@@ -87,7 +95,7 @@ def engine_rows(threads: int, quick: bool) -> list[str]:
                 if key not in runs or wall < runs[key][1]:
                     runs[key] = (out, wall)
         label = f"| {name} ({prob.n:,}, {str(dt)[6:]}) | {threads} |"
-        for stop in ("bracket", "residual"):
+        for stop in [key for key in solvers if key != "eigsh"]:
             r, wall = runs[stop]
             rows.append(f"{label} this project, stop={stop} | {r.hvps} | {wall:.3f} | {t_hvp * 1e3:.2f} | "
                         f"{wall / (r.hvps * t_hvp):.2f} | {abs(r.value - ref) / ref:.1e} | {r.relative_width:.1e} | "
@@ -105,7 +113,7 @@ ENGINE_HEAD = ("| model (n, HVP dtype) | threads | solver | HVPs | wall s | bare
                "| value rel. error | certified rel. width | converged |")
 
 
-def tracking(steps: int, every: int, samples: int, tol: float = 2e-3) -> list[str]:
+def tracking(steps: int, every: int, samples: int, tol: float = 2e-3, reorth: str = "full") -> list[str]:
     """SGD on the 203,530-parameter MLP (512 samples, batches of 64, lr 0.05); the tracker measures
     ||H|| of the full loss every ``every`` steps (warm start, residual rule ``tol``); at ``samples``
     evenly spaced measurements a cold Lanczos run (residual 1e-8) is the reference."""
@@ -113,7 +121,7 @@ def tracking(steps: int, every: int, samples: int, tol: float = 2e-3) -> list[st
     model, data = _mlp([784, 256, 10], 512)
     X, y = data[0]
     opt = torch.optim.SGD(model.parameters(), lr=0.05)
-    tracker = CurvatureTracker(every=every, stop="residual", tol=tol, seed=0)
+    tracker = CurvatureTracker(every=every, stop="residual", tol=tol, seed=0, reorth=reorth)
     g = torch.Generator().manual_seed(0)
     n_meas = (steps + every - 1) // every
     check_at = set(np.linspace(0, n_meas - 1, samples).round().astype(int).tolist())
@@ -136,7 +144,7 @@ def tracking(steps: int, every: int, samples: int, tol: float = 2e-3) -> list[st
     hv = [r.hvps for r in tracker.records]
     widths = [(r.upper - r.lower) / r.lower for r in tracker.records]
     return [f"- SGD steps {steps}, measurements {len(hv)} (every {every}), tracker: stop=residual tol {tol:g}, "
-            f"warm_noise 0.1, 1 thread",
+            f"warm_noise 0.1, reorth={reorth}, 1 thread",
             f"- HVPs per measurement: mean {sum(hv) / len(hv):.2f}, median {sorted(hv)[len(hv) // 2]}, "
             f"max {max(hv)}, first {hv[0]} (cold); mean after the first {sum(hv[1:]) / max(len(hv) - 1, 1):.2f}",
             f"- tracker time {t_track:.1f} s (incl. the directional-curvature HVP per measurement)",

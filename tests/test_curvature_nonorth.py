@@ -123,3 +123,30 @@ def test_tracker_with_reorth_none_keeps_its_workspace() -> None:
     for rec, truth in zip(tracker.records, truths):
         assert rec.lower <= truth * (1 + 1e-12) and truth <= rec.upper * (1 + 1e-12)
         assert abs(rec.hessian_norm - truth) <= 1e-6 * truth
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_scheduled_certificate_tests_stop_at_most_a_few_steps_late(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import warmup_theory.numerics.curvature.lanczos as lanczos_mod
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    lam = np.r_[rng.uniform(-1, 1, n - 1), 1.0 + 10.0 ** rng.uniform(-3, -0.5)]
+    a = torch.tensor((q * lam) @ q.T)
+    kw = dict(tol=1e-6, max_hvps=150, v0=None, delta=1e-3, stop="bracket")
+    scheduled = lanczos_norm(lambda v: a @ v, n, generator=gen(seed), **kw)
+    monkeypatch.setattr(lanczos_mod, "_next_test", lambda j, margin, last: (j + 1, last))
+    every = lanczos_norm(lambda v: a @ v, n, generator=gen(seed), **kw)
+    assert every["hvps"] <= scheduled["hvps"] <= every["hvps"] + 3
+    assert scheduled["upper"] - scheduled["lower"] <= every["upper"] - every["lower"] + 1e-15
+
+
+def test_next_test_schedule_is_bounded() -> None:
+    from warmup_theory.numerics.curvature.lanczos import NEXT_TEST_RATE, _next_test
+
+    nxt, mem = _next_test(10, -100.0, (-1, -np.inf, NEXT_TEST_RATE))
+    assert nxt == 14 and mem == (10, -100.0, NEXT_TEST_RATE)  # at most 4 steps ahead
+    nxt, mem = _next_test(14, -10.0, mem)  # margin grew by 22.5 per step: r is raised to it
+    assert nxt == 15 and mem[2] == pytest.approx(22.5)
+    assert _next_test(3, -np.inf, mem)[0] == 4

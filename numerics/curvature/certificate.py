@@ -70,7 +70,8 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
-__all__ = ["start_vector", "check_warm_noise", "lanczos_upper_bound", "certifies_below", "power_upper_bound",
+__all__ = ["start_vector", "check_warm_noise", "lanczos_upper_bound", "certifies_below", "certificate_margin",
+           "power_upper_bound",
            "WARM_NOISE"]
 
 #: Relative size of the Gaussian perturbation added to a warm start: eps = WARM_NOISE / sqrt(n),
@@ -229,13 +230,23 @@ def certifies_below(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allow
     >>> certifies_below(theta, w, bound=2.0 + 1e-9, **kw), certifies_below(theta, w, bound=2.0, **kw)
     (True, False)
     """
+    return certificate_margin(theta, weights, log_c=log_c, allowance=allowance, bound=bound, max_top=max_top,
+                              max_bottom=max_bottom, basis_norm2=basis_norm2, recurrence_error=recurrence_error) > 0
+
+
+def certificate_margin(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allowance: float, bound: float,
+                       max_top: int = 6, max_bottom: int = 2, basis_norm2: float = 1.0,
+                       recurrence_error: float = 0.0) -> float:
+    """The largest log-margin 2 log c + log p_U - log sum_j w_j P(theta_j) (- log ||Q||^2) over the candidates
+    at U = ``bound`` - allowance (``-inf`` when none applies); > 0 iff :func:`certifies_below`. Lanczos uses
+    its growth from step to step to decide when to test next."""
     cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom,
                        basis_norm2=basis_norm2, recurrence_error=recurrence_error)
     u = bound - allowance
     sel = np.nonzero(cand.u0 < u)[0]
     if not sel.size:
-        return False
-    return bool((cand.gap(np.full((sel.size, 1), u), sel) > 0).any())
+        return -math.inf
+    return float(np.max(cand.gap(np.full((sel.size, 1), u), sel)))
 
 
 def lanczos_upper_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float,

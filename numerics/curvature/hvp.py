@@ -127,6 +127,26 @@ def check_loss_value(value: Any, name: str = "loss_fn") -> float:
     return x
 
 
+class _Sum:
+    """sum_i c_i (H_i v) without a zero-filled accumulator: the first term's own tensor (fresh from autograd)
+    becomes the sum when c = 1 and it does not share memory with v (a pass-through backward may return v)."""
+
+    def __init__(self, v: torch.Tensor) -> None:
+        self.v_ptr = v.untyped_storage().data_ptr()
+        self.out: torch.Tensor | None = None
+
+    def add_(self, t: torch.Tensor, *, alpha: float) -> None:
+        if self.out is not None:
+            self.out.add_(t, alpha=alpha)
+        elif alpha == 1 and t.untyped_storage().data_ptr() != self.v_ptr:
+            self.out = t
+        else:
+            self.out = torch.mul(t, alpha)
+
+    def result(self, like: torch.Tensor) -> torch.Tensor:
+        return torch.zeros_like(like) if self.out is None else self.out
+
+
 class FlatProblem:
     """f(w) = sum_b c_b f_b(w) at a fixed point w, with exact HVPs, gradient and dense Hessian."""
 
@@ -286,7 +306,7 @@ class FlatProblem:
 
     def _hvp(self, v: torch.Tensor) -> torch.Tensor:
         v = v.to(dtype=self.dtype, device=self.device)
-        out = torch.zeros_like(self.w)
+        out = _Sum(v)
         for i, ((c, _), g) in enumerate(zip(self.terms, self._grads)):
             if self.modes[i] == CACHED:
                 try:
@@ -305,7 +325,7 @@ class FlatProblem:
                     self.modes[i] = ROR
             out.add_(grad(lambda u, g=g: torch.vdot(g(u), v))(self.w), alpha=c)
         self.hvp_count += 1
-        return out
+        return out.result(self.w)
 
     def hvp_float64(self, v: torch.Tensor) -> torch.Tensor | None:
         """H v recomputed in float64 at the same point (the problem's w cast to float64), or
