@@ -34,6 +34,7 @@ from warmup_theory.theory.bounds.sgd import (
     sgd_pl_adaptive_iterations,
     sgd_pl_fixed_iterations,
 )
+from warmup_theory.theory.bounds.sgd_last import sgd_convex_last_iterate_gap, sgd_convex_last_iterate_iterations
 from warmup_theory.theory.bounds.sharp import pl_adaptive_contraction_iterations
 from warmup_theory.theory.bounds.steps import (
     BEST_ADAPTIVE_FAMILY,
@@ -62,5 +63,6 @@ __all__ = [
     "pl_fixed_iterations",
     "pl_fixed_lower_iterations", "pl_fixed_recursion_iterations", "pl_fixed_step", "pl_fixed_step_upper",
     "pl_lower_bound_witness",
-    "sgd_aiming_adaptive_iterations", "sgd_pl_adaptive_iterations", "sgd_pl_fixed_iterations",
+    "sgd_aiming_adaptive_iterations", "sgd_convex_last_iterate_gap", "sgd_convex_last_iterate_iterations",
+    "sgd_pl_adaptive_iterations", "sgd_pl_fixed_iterations",
 ]
