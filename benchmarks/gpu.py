@@ -92,25 +92,31 @@ def _min_time(fn: Callable[[], Any], device: torch.device, reps: int = 5) -> flo
 
 
 def run_case(name: str, model: nn.Module, loss: Any, data: list[Any], dtype: torch.dtype, device: torch.device,
-             memory_budget: int) -> str:
+             memory_budget: int) -> list[str]:
+    """One row per Lanczos reorthogonalisation ("full", the default, and "none"), same problem and HVP baseline."""
     prob = model_problem(model, loss, data, dtype=dtype, device=device)
     v = torch.randn(prob.n, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     t_hvp = _min_time(lambda: prob.hvp(v), device)
     t_grad = _min_time(prob.gradient, device)
     tol = 1e-6 if dtype == torch.float64 else (1e-4 if dtype == torch.float32 else 3e-2)
-    _sync(device)
-    t0 = time.perf_counter()
-    r = solve_problem(prob, method="lanczos", tol=tol, generator=torch.Generator().manual_seed(1),
-                      memory_budget=memory_budget)
-    _sync(device)
-    wall = time.perf_counter() - t0
-    return (f"| {name} | {prob.n:,} | {str(dtype)[6:]} | {r.stop} tol {tol:g} | {r.hvps} | {wall:.2f} | "
-            f"{wall / (r.hvps * t_hvp):.2f} | {r.relative_width:.1e} | {r.rounding / max(r.lower, 1e-300):.1e} | "
-            f"{r.converged} | {t_hvp * 1e3:.2f} | {t_hvp / t_grad:.2f} |")
+    rows = []
+    for reorth in ("full", "none"):
+        _sync(device)
+        t0 = time.perf_counter()
+        r = solve_problem(prob, method="lanczos", tol=tol, generator=torch.Generator().manual_seed(1),
+                          memory_budget=memory_budget, reorth=reorth)
+        _sync(device)
+        wall = time.perf_counter() - t0
+        rows.append(f"| {name} | {prob.n:,} | {str(dtype)[6:]} | {r.stop} tol {tol:g} | {r.reorth} | {r.hvps} | "
+                    f"{wall:.2f} | {wall / (r.hvps * t_hvp):.2f} | {r.relative_width:.1e} | "
+                    f"{r.rounding / max(r.lower, 1e-300):.1e} | {r.converged} | {t_hvp * 1e3:.2f} | "
+                    f"{t_hvp / t_grad:.2f} |")
+    return rows
 
 
-HEAD = ("| model | n | HVP dtype | stop rule | HVPs | wall s | wall / (HVPs x HVP) | certified rel. width "
+HEAD = ("| model | n | HVP dtype | stop rule | reorth | HVPs | wall s | wall / (HVPs x HVP) | certified rel. width "
         "| rounding allowance (rel.) | converged | HVP ms | HVP / gradient |")
+COLUMNS = HEAD.count("|") - 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,17 +145,17 @@ def main(argv: list[str] | None = None) -> int:
     # the basis of the LM (float64 vectors): at most 8 GiB on the GPU
     budget = 8 * 2 ** 30 if device.type == "cuda" else 2 ** 30
     print(HEAD)
-    print("|" + "---|" * 12)
+    print("|" + "---|" * COLUMNS)
     for name, build, loss, dtype in cases:
         if time.perf_counter() - start > args.budget_s:
-            print(f"| {name} | skipped: time budget {args.budget_s:.0f} s reached | | | | | | | | | | |")
+            print(f"| {name} | skipped: time budget {args.budget_s:.0f} s reached |" + " |" * (COLUMNS - 2))
             continue
         model, data = build()
         name = f"{name} [--quick sizes]" if q else name
         try:
-            print(run_case(name, model, loss, data, dtype, device, budget), flush=True)
+            print("\n".join(run_case(name, model, loss, data, dtype, device, budget)), flush=True)
         except (RuntimeError, ValueError) as err:  # e.g. out of memory: a result, printed
-            print(f"| {name} | failed: {type(err).__name__}: {str(err).splitlines()[0][:100]} | | | | | | | | | | |")
+            print(f"| {name} | failed: {type(err).__name__}: {str(err).splitlines()[0][:100]} |" + " |" * (COLUMNS - 2))
     print(f"total {time.perf_counter() - start:.1f} s")
     return 0
 

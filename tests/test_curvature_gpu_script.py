@@ -26,13 +26,14 @@ def test_gpu_script_quick_on_cpu(capsys: pytest.CaptureFixture[str]) -> None:
     assert torch.get_num_threads() == before
     out = capsys.readouterr().out
     rows = [r for r in out.splitlines() if r.startswith("| ") and "[--quick sizes]" in r]
-    assert len(rows) == 5, out
+    assert len(rows) == 10, out  # five cases, reorth "full" then "none"
     cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
-    assert [c[2] for c in cells] == ["float64", "float64", "float32", "float32", "bfloat16"]
+    assert [c[2] for c in cells[::2]] == ["float64", "float64", "float32", "float32", "bfloat16"]
+    assert [c[4] for c in cells] == ["full", "none"] * 5
     for c in cells:
-        hvps, wall, width = int(c[4]), float(c[5]), float(c[7])
+        hvps, wall, width = int(c[5]), float(c[6]), float(c[8])
         assert hvps >= 2 and wall > 0 and width >= 0
-    assert cells[0][9] == "True"  # the float64 837-parameter MLP reaches its certified 1e-6 bracket
+    assert cells[0][10] == cells[1][10] == "True"  # the float64 837-parameter MLP reaches its 1e-6 bracket, both ways
     assert "failed" not in out and out.splitlines()[-1].startswith("total")
 
 
