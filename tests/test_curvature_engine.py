@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -96,7 +97,7 @@ def test_quick_certificate_test_agrees_with_the_search(seed: int) -> None:
 
 
 def _direct_upper_bound(theta: np.ndarray, w: np.ndarray, log_c: float, allowance: float,
-                        basis_norm2: float = 1.0, f_err: float = 0.0) -> tuple[float, float]:
+                        basis_norm2: float = 1.0, f_err: float = 0.0, breakdown: bool = False) -> tuple[float, float]:
     """The lemma of certificate.py evaluated directly, one candidate at a time (plain products and
     numpy's Chebyshev series, no logs, no arrays of candidates): for s <= 6 largest and r <= 2 smallest
     Ritz values deflated, P(x) = prod_t (x - t)^2 T_k((2x - lo - hi) / (hi - lo))^2, and the smallest
@@ -104,7 +105,8 @@ def _direct_upper_bound(theta: np.ndarray, w: np.ndarray, log_c: float, allowanc
     60-step bisection of log(U - U0) over the search's range [1e-15, 1e3] max(U0, tiny).
     Returns (min over candidates of U + a, min of U + a + 1e-3 (U - U0)) (the search resolves 0.1 %).
     Non-orthogonal form (``basis_norm2``, ``f_err``): (c - f_err rho(U))^2 min(P(U), P(-U)) > basis_norm2 G,
-    rho(U)^2 = sum_j w_j g_j^2, g_j = max over signs of (1 + sqrt(P_j / P(+-U))) / (U -+ theta_j - a)."""
+    rho(U)^2 = sum_j w_j g_j^2, g_j = max over signs of (1 + sqrt(P_j / P(+-U))) / (U -+ theta_j - a).
+    ``breakdown``: deg sqrt(P) = m instead of m - 1 (k one larger)."""
     th = np.sort(theta)
     order = np.argsort(theta, kind="stable")
     w = w[order]
@@ -114,8 +116,8 @@ def _direct_upper_bound(theta: np.ndarray, w: np.ndarray, log_c: float, allowanc
     best, slack = math.inf, math.inf
     for s in range(7):
         for r in range(3):
-            k = m - 1 - s - r
-            if k < 1:
+            k = m - (0 if breakdown else 1) - s - r
+            if k < 1 or s + r >= m:
                 continue
             killed = np.r_[th[:r], th[m - s:]]
             lo, hi = th[r], th[m - 1 - s]
@@ -165,15 +167,18 @@ def _direct_upper_bound(theta: np.ndarray, w: np.ndarray, log_c: float, allowanc
     return best, slack
 
 
-@pytest.mark.parametrize("nonorth", [False, True])
+@pytest.mark.parametrize("nonorth", [False, True, "breakdown"])
 @pytest.mark.parametrize("seed", range(30))
-def test_vectorised_search_matches_the_lemma_evaluated_directly(seed: int, nonorth: bool) -> None:
+def test_vectorised_search_matches_the_lemma_evaluated_directly(seed: int, nonorth: bool | str) -> None:
     rng = np.random.default_rng(100 + seed)
-    m = int(rng.integers(3, 13))
+    m = int(rng.integers(1 if nonorth == "breakdown" else 3, 13))
     theta, S = scipy.linalg.eigh_tridiagonal(rng.normal(size=m), np.abs(rng.normal(size=m - 1)) * rng.uniform(.01, 1))
     log_c = math.log(rng.uniform(1e-8, 1e-2))
     allowance = float(rng.choice([0.0, 1e-14, 1e-9]))
-    extra = dict(basis_norm2=m * (1 + 1e-12), recurrence_error=10.0 ** rng.uniform(-14, -4)) if nonorth else {}
+    extra: dict[str, Any] = dict(basis_norm2=m * (1 + 1e-12), recurrence_error=10.0 ** rng.uniform(-14, -4)) \
+        if nonorth else {}
+    if nonorth == "breakdown":
+        extra["breakdown"] = True
     u = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance, **extra)
     ref, slack = _direct_upper_bound(theta, S[0] ** 2, log_c, allowance, *extra.values())
     if math.isinf(ref):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -150,3 +152,65 @@ def test_next_test_schedule_is_bounded() -> None:
     nxt, mem = _next_test(14, -10.0, mem)  # margin grew by 22.5 per step: r is raised to it
     assert nxt == 15 and mem[2] == pytest.approx(22.5)
     assert _next_test(3, -np.inf, mem)[0] == 4
+
+
+@pytest.mark.parametrize("values", [[1.0], [1.0, 0.3], [-1.0, 0.3, 0.9], [1.0, 0.5, 0.2, -0.3]])
+def test_invariant_krylov_space_gives_a_tight_bound_without_reorthogonalisation(values: list[float]) -> None:
+    # few distinct eigenvalues (a rank-one H among them): the recurrence breaks down after len(values) steps;
+    # the breakdown form of the certificate (beta_m folded into F_m, deg q = m) must still bracket ||H|| tightly
+    n = 40
+    rng = np.random.default_rng(len(values))
+    lam = np.r_[values, rng.choice(values, n - len(values))]
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    a = torch.tensor((q * lam) @ q.T)
+    for seed in range(3):
+        out = lanczos_norm(lambda v: a @ v, n, tol=1e-8, max_hvps=60, v0=None, generator=gen(seed), delta=1e-3,
+                           reorth="none")
+        assert out["steps"] == len(values)
+        assert out["lower"] <= 1.0 + 1e-13 and 1.0 <= out["upper"] <= 1.0 + 1e-8 and out["converged"]
+
+
+def test_breakdown_certificate_is_sound_only_with_beta_m_in_the_recurrence_error() -> None:
+    # A = I + g u u^T, q_1 with overlap y on u (exact arithmetic, m = 1): T_1 = [1 + g y^2] and
+    # F'_1 = A q_1 - T_1 q_1 = g y (u - y q_1), ||F'_1|| = g |y| sqrt(1 - y^2), ||A|| = 1 + g
+    from warmup_theory.numerics.curvature.certificate import lanczos_upper_bound
+
+    for g, y in [(1e-6, 0.1), (1e-3, 0.5), (1e-9, 1e-3), (0.3, 0.9)]:
+        theta = np.array([1.0 + g * y * y])
+        kw = dict(log_c=math.log(y * (1 - 1e-9)), allowance=0.0, basis_norm2=1.0)
+        f_true = g * y * math.sqrt(1.0 - y * y) * (1 + 1e-9)
+        assert lanczos_upper_bound(theta, [1.0], recurrence_error=f_true, breakdown=True, **kw) >= 1.0 + g
+        assert math.isinf(lanczos_upper_bound(theta, [1.0], recurrence_error=f_true, **kw))  # deg q <= m - 1 = 0
+        # the beta_m part of F' is what keeps it sound: a recurrence error without it certifies below 1 + g
+        assert lanczos_upper_bound(theta, [1.0], recurrence_error=f_true / 100, breakdown=True, **kw) < 1.0 + g
+
+
+def hidden_top(n: int, seed: int, delta: float, frac: float) -> tuple[torch.Tensor, float, float, float]:
+    """H = I + g u u^T with u chosen after the start q_1 (rebuilt from the seed): |<q_1, u>| = 1.1 c, c the
+    solver's overlap bound, and g such that the first residual g |c_*| sqrt(1 - c_*^2) is ``frac`` of the
+    breakdown threshold 16 u ||T||: the run stops at m = 1 with ||H|| = 1 + g hidden ~ beta_1 / c above theta."""
+    g0 = torch.randn(n, generator=gen(seed), dtype=F64).numpy()
+    q1 = g0 / np.linalg.norm(g0)
+    c = delta * math.sqrt(math.pi / 2) / float(np.linalg.norm(g0))
+    ov = 1.1 * c
+    z = np.random.default_rng(seed).standard_normal(n)
+    z -= (z @ q1) * q1
+    u = ov * q1 + math.sqrt(1 - ov * ov) * z / np.linalg.norm(z)
+    g = frac * 16 * float(np.finfo(np.float64).eps) / (ov * math.sqrt(1 - ov * ov))
+    h = np.eye(n) + g * np.outer(u, u)
+    ev, vec = np.linalg.eigh(0.5 * (h + h.T))
+    return torch.tensor(0.5 * (h + h.T)), float(np.abs(ev).max()), abs(float(vec[:, -1] @ q1)), c
+
+
+@pytest.mark.parametrize("reorth", ["full", "none"])
+@pytest.mark.parametrize("seed", range(3))
+def test_near_breakdown_does_not_hide_the_top_eigenvalue(reorth: str, seed: int) -> None:
+    # a breakdown before n steps only bounds the residual by beta_m: the top eigenvalue may lie ~ beta_m / c above
+    # every Ritz value; `upper` = theta + allowance (the old full-reorthogonalisation rule) undercut ||H|| here
+    n, delta = 100, 1e-3
+    a, truth, cstar, c = hidden_top(n, seed, delta, 0.5)
+    assert cstar >= c and truth - 1.0 > 1e-12  # on the event, and the hidden part is far above the allowance
+    out = lanczos_norm(lambda v: a @ v, n, tol=1e-6, max_hvps=n + 1, v0=None, generator=gen(seed), delta=delta,
+                       reorth=reorth)
+    assert out["steps"] < n and out["certificate"] == "probabilistic"
+    assert out["lower"] <= truth * (1 + 1e-15) and truth <= out["upper"]

@@ -48,7 +48,16 @@ For |lambda| >= U > max|theta| and all roots of q in [-U, U], |q[lambda, theta]|
 <= (1 + |q(theta)| / |q(+-U)|) / (U -+ theta) =: g(theta), so with rho^2 = sum_j w_j g(theta_j)^2 the
 lemma holds with c replaced by c - ||F_m|| rho and the right side multiplied by ||Q_m||^2
 (``basis_norm2`` >= ||Q_m||_F^2 >= ||Q_m||_2^2, ``recurrence_error`` >= ||F_m||_F). No orthogonality
-is used; loss of it (ghost Ritz values) costs at most log m in the exponent. The bound on F_m is an
+is used; loss of it (ghost Ritz values) costs at most log m in the exponent.
+Breakdown (``breakdown=True``: the run stopped because beta_m is at rounding level): take
+F'_m = F_m + beta_m q_{m+1} e_m^T, so A Q_m = Q_m T_m + F'_m with no beta term; the induction then holds
+for every k, the identity for q of any degree, and the candidates use deg q = m (one more root: all Ritz
+values can be deflated). ``recurrence_error`` must then bound ||F'_m||_F (Lanczos adds beta_m to it).
+Without this a Krylov space invariant at m (few distinct eigenvalues, a rank-one H) gave deg q <= m - 1:
+no polynomial at m = 1 (upper = inf), a loose one for small m. Full reorthogonalisation uses the same form
+when it breaks down before n steps (unit columns, ||F'_m|| <= beta_m + sqrt(m) e): beta_m small bounds only
+the residual, and an eigenvalue with |c_*| >= c can sit ~ beta_m / c above every Ritz value (H = I + g u u^T
+with <q_1, u> ~ c, tests/test_curvature_nonorth.py), so "Ritz values + e" is no bound there. The bound on F_m is an
 allowance from the rounding model of the recurrence (as above), not interval arithmetic.
 
 >>> import math, numpy as np
@@ -144,7 +153,8 @@ class _Candidates:
     """The candidate polynomials of :func:`lanczos_upper_bound` for one Lanczos run, as arrays."""
 
     def __init__(self, theta: ArrayLike, weights: ArrayLike, *, log_c: float, allowance: float,
-                 max_top: int, max_bottom: int, basis_norm2: float = 1.0, recurrence_error: float = 0.0) -> None:
+                 max_top: int, max_bottom: int, basis_norm2: float = 1.0, recurrence_error: float = 0.0,
+                 breakdown: bool = False) -> None:
         th = np.asarray(theta, dtype=np.float64)
         w = np.asarray(weights, dtype=np.float64)
         m = th.size
@@ -162,10 +172,11 @@ class _Candidates:
         self.theta_s, self.w_s = theta_s, w_s
         s_grid, r_grid = np.meshgrid(np.arange(max_top + 1), np.arange(max_bottom + 1), indexing="ij")
         s_all, r_all = s_grid.ravel(), r_grid.ravel()
-        keep = (m - 1 - s_all - r_all >= 1) & (s_all + r_all < m)
+        deg = m if breakdown else m - 1  # the largest degree of q = sqrt(P)
+        keep = (deg - s_all - r_all >= 1) & (s_all + r_all < m)
         sv, rv = s_all[keep], r_all[keep]
         self.size = c = int(sv.size)
-        if not c:  # m < 2: no polynomial (callers return inf / False)
+        if not c:  # m < 2 (m < 1 at a breakdown): no polynomial (callers return inf / False)
             self.u0 = np.empty(0)
             return
         # deflated roots: columns < max_bottom hold the r smallest, the others the s largest (NaN: none)
@@ -174,7 +185,7 @@ class _Candidates:
         high = (cols >= max_bottom) & (cols - max_bottom < sv[:, None])
         idx = np.where(low, cols, m - 1 - (cols - max_bottom))
         self.killed = np.where(low | high, theta_s[np.clip(idx, 0, m - 1)], np.nan)
-        self.k = (m - 1 - sv - rv).astype(np.float64)
+        self.k = (deg - sv - rv).astype(np.float64)
         a, b = theta_s[rv], theta_s[m - 1 - sv]
         narrow = b - a < tiny
         self.lo, self.hi = np.where(narrow, a - tiny, a), np.where(narrow, b + tiny, b)
@@ -217,7 +228,7 @@ class _Candidates:
 
 def certifies_below(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allowance: float, bound: float,
                     max_top: int = 6, max_bottom: int = 2, basis_norm2: float = 1.0,
-                    recurrence_error: float = 0.0) -> bool:
+                    recurrence_error: float = 0.0, breakdown: bool = False) -> bool:
     """True when some candidate of :func:`lanczos_upper_bound` certifies ||H|| <= ``bound``, i.e.
     ``lanczos_upper_bound(...) <= bound`` up to its bisection resolution, at the cost of one
     evaluation per candidate (no search): for U >= U0 the gap is increasing in U, so it suffices
@@ -231,17 +242,18 @@ def certifies_below(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allow
     (True, False)
     """
     return certificate_margin(theta, weights, log_c=log_c, allowance=allowance, bound=bound, max_top=max_top,
-                              max_bottom=max_bottom, basis_norm2=basis_norm2, recurrence_error=recurrence_error) > 0
+                              max_bottom=max_bottom, basis_norm2=basis_norm2, recurrence_error=recurrence_error,
+                              breakdown=breakdown) > 0
 
 
 def certificate_margin(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allowance: float, bound: float,
                        max_top: int = 6, max_bottom: int = 2, basis_norm2: float = 1.0,
-                       recurrence_error: float = 0.0) -> float:
+                       recurrence_error: float = 0.0, breakdown: bool = False) -> float:
     """The largest log-margin 2 log c + log p_U - log sum_j w_j P(theta_j) (- log ||Q||^2) over the candidates
     at U = ``bound`` - allowance (``-inf`` when none applies); > 0 iff :func:`certifies_below`. Lanczos uses
     its growth from step to step to decide when to test next."""
     cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom,
-                       basis_norm2=basis_norm2, recurrence_error=recurrence_error)
+                       basis_norm2=basis_norm2, recurrence_error=recurrence_error, breakdown=breakdown)
     u = bound - allowance
     sel = np.nonzero(cand.u0 < u)[0]
     if not sel.size:
@@ -251,7 +263,7 @@ def certificate_margin(theta: ArrayLike, weights: ArrayLike, *, log_c: float, al
 
 def lanczos_upper_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float,
                         allowance: float, max_top: int = 6, max_bottom: int = 2, basis_norm2: float = 1.0,
-                        recurrence_error: float = 0.0) -> float:
+                        recurrence_error: float = 0.0, breakdown: bool = False) -> float:
     """Smallest U over the candidate polynomials with c^2 min(P(U), P(-U)) > sum_j w_j P(theta_j).
 
     Candidates: deflate the s largest and r smallest Ritz values (s <= max_top, r <= max_bottom;
@@ -265,12 +277,14 @@ def lanczos_upper_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float,
     to the result). Returns ``inf`` when no candidate certifies anything (e.g. m = 1).
     ``basis_norm2`` (>= ||Q_m||_2^2) and ``recurrence_error`` (>= ||F_m||_2): the run without
     reorthogonalisation (module doc); the defaults 1 and 0 are the orthonormal-basis case.
+    ``breakdown``: the run stopped at a breakdown and ``recurrence_error`` includes beta_m (module doc,
+    "Breakdown"): candidates of one degree more (deg q = m), so m = 1 already gives a bound.
 
     All candidates are evaluated together (one array call per grid or bisection step, not one
     per candidate and point): the cost is O(C m) numpy work for C <= 21 candidates.
     """
     cand = _Candidates(theta, weights, log_c=log_c, allowance=allowance, max_top=max_top, max_bottom=max_bottom,
-                       basis_norm2=basis_norm2, recurrence_error=recurrence_error)
+                       basis_norm2=basis_norm2, recurrence_error=recurrence_error, breakdown=breakdown)
     if not cand.size:
         return math.inf
     u0 = cand.u0

@@ -129,22 +129,39 @@ def check_loss_value(value: Any, name: str = "loss_fn") -> float:
 
 class _Sum:
     """sum_i c_i (H_i v) without a zero-filled accumulator: the first term's own tensor (fresh from autograd)
-    becomes the sum when c = 1 and it does not share memory with v (a pass-through backward may return v)."""
+    becomes the sum when c = 1 and it is a dense tensor laid out like ``like`` (the point w) that owns all of
+    its storage and shares it with neither v nor w. Otherwise (c != 1, a pass-through backward returning v,
+    an expanded HVP such as sum(v) * 1 of the loss (sum w)^2 / 2, whose entries share one memory location,
+    a slice of a larger buffer, another dtype) the first term is written into a fresh tensor like w, so
+    the result is always safe to update in place and has w's dtype, as with a zero-filled accumulator."""
 
-    def __init__(self, v: torch.Tensor) -> None:
-        self.v_ptr = v.untyped_storage().data_ptr()
+    def __init__(self, v: torch.Tensor, like: torch.Tensor) -> None:
+        self.ptrs = (v.untyped_storage().data_ptr(), like.untyped_storage().data_ptr())
+        self.like = like
         self.out: torch.Tensor | None = None
+
+    def _owned(self, t: torch.Tensor) -> bool:
+        """t may become the sum: same shape, dtype and device as ``like``, contiguous, the whole storage."""
+        like = self.like
+        if t.shape != like.shape or t.dtype != like.dtype or t.device != like.device or not t.is_contiguous():
+            return False
+        try:
+            st = t.untyped_storage()
+        except (RuntimeError, NotImplementedError):  # storage-less tensor: copy
+            return False
+        return (t.storage_offset() == 0 and st.nbytes() == t.numel() * t.element_size()
+                and st.data_ptr() not in self.ptrs)
 
     def add_(self, t: torch.Tensor, *, alpha: float) -> None:
         if self.out is not None:
             self.out.add_(t, alpha=alpha)
-        elif alpha == 1 and t.untyped_storage().data_ptr() != self.v_ptr:
+        elif alpha == 1 and self._owned(t):
             self.out = t
         else:
-            self.out = torch.mul(t, alpha)
+            self.out = torch.mul(t, alpha, out=torch.empty_like(self.like, memory_format=torch.contiguous_format))
 
-    def result(self, like: torch.Tensor) -> torch.Tensor:
-        return torch.zeros_like(like) if self.out is None else self.out
+    def result(self) -> torch.Tensor:
+        return torch.zeros_like(self.like) if self.out is None else self.out
 
 
 class FlatProblem:
@@ -306,7 +323,7 @@ class FlatProblem:
 
     def _hvp(self, v: torch.Tensor) -> torch.Tensor:
         v = v.to(dtype=self.dtype, device=self.device)
-        out = _Sum(v)
+        out = _Sum(v, self.w)
         for i, ((c, _), g) in enumerate(zip(self.terms, self._grads)):
             if self.modes[i] == CACHED:
                 try:
@@ -325,7 +342,7 @@ class FlatProblem:
                     self.modes[i] = ROR
             out.add_(grad(lambda u, g=g: torch.vdot(g(u), v))(self.w), alpha=c)
         self.hvp_count += 1
-        return out.result(self.w)
+        return out.result()
 
     def hvp_float64(self, v: torch.Tensor) -> torch.Tensor | None:
         """H v recomputed in float64 at the same point (the problem's w cast to float64), or

@@ -13,7 +13,10 @@ Scale. When the first product ||H q_1|| is outside [2^-300, 2^300] the run is on
 power of two, exact) and the results are multiplied back; norms are scale-safe
 (:mod:`warmup_theory.numerics.curvature.scaling`), so a Hessian of size 1e-250 or 1e160 gives the same
 bracket (relative) as one of size 1. A breakdown (beta = 0) is only taken when the
-reorthogonalised vector is really (numerically) zero. ``converged`` is never True with an infinite end.
+reorthogonalised vector is really (numerically) zero (beta_m <= the allowance); before n steps it only
+bounds the residual, so an eigenvalue with overlap >= c may still lie ~ beta_m / c above the Ritz values,
+and ``upper`` comes from the breakdown form of the certificate (certificate.py, "Breakdown"), not from
+the Ritz values plus the allowance. ``converged`` is never True with an infinite end.
 
 Memory and cost: the basis is one preallocated (k_max, n) tensor on the problem's device,
 k_max = min(max_hvps - 1, n), float64 by default (k_max n 8 bytes; ``basis_dtype=torch.float32``
@@ -196,7 +199,10 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     ``reorth="none"``: plain three-term recurrence (one HVP and O(n) work per step; the basis is
     still stored, for the Ritz vector); the certificate then uses the non-orthogonal form of the
     lemma (certificate.py, "Without reorthogonalisation": ||Q_m||_F^2 and the recurrence's rounding
-    ||F_m|| enter), the result is never "deterministic", and ghost Ritz values may appear.
+    ||F_m|| enter), the result is never "deterministic", and ghost Ritz values may appear. A breakdown
+    (beta_m <= the rounding allowance, e.g. few distinct eigenvalues) stops the run; the bound is then the
+    better of the plain form and the breakdown form (certificate.py, "Breakdown": beta_m joins ||F_m||,
+    one polynomial degree more).
     ``workspace``: reuse the basis memory of earlier runs (:class:`LanczosWorkspace`).
     """
     if stop not in ("bracket", "residual"):
@@ -226,14 +232,16 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     upper_at = -1  # number of Lanczos steps at which `upper` was computed
     allowance = 0.0
     f_err2 = 0.0  # reorth="none": running bound on ||F_m||_F^2 (certificate.py)
+    f_beta2: float | None = None  # reorth="none" broke down: f_err2 + f_beta2 >= ||F_m + beta_m q e_m^T||_F^2
     w64: torch.Tensor | None = None
     next_test, last_margin = 0, (-1, -math.inf, NEXT_TEST_RATE)  # when to test the certificate next
     k = 0  # the run is on H / 2**k (scaling.operator_exponent of the first product; 0 at normal scales)
     for j in range(steps_max):
         hv = matvec(q)
-        if hv.dtype == torch.float64 and hv.device == device:
+        if hv.dtype == torch.float64 and hv.device == device and hv.is_contiguous():
             w = hv.reshape(-1)
-        else:  # a float32 (or other) product: converted into one reused float64 buffer, no fresh allocation
+        else:  # a float32 (or other) product, or one whose entries may share memory (an expanded tensor, which
+            # the in-place updates below cannot write): copied into one reused float64 buffer, no fresh allocation
             w = w64 = torch.empty(n, dtype=torch.float64, device=device) if w64 is None else w64
             w.copy_(hv.reshape(-1))
         hvps += 1
@@ -262,7 +270,8 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             b = safe_norm(w)
             # local error of the step (two axpys, the dot, the division; the stored row's rounding), with
             # ||H q|| <= |a| + beta_prev + b + (rounding) by the triangle inequality on the recurrence
-            f_err2 += (8.0 * _EPS * (abs(a) + (beta[-1] if j else 0.0) + b) + u_basis * b) ** 2
+            step_err = 8.0 * _EPS * (abs(a) + (beta[-1] if j else 0.0) + b) + u_basis * b
+            f_err2 += step_err ** 2
         if not (math.isfinite(a) and math.isfinite(b)):
             raise ValueError("the Hessian-vector product is not finite at the given parameters")
         theta, S = scipy.linalg.eigh_tridiagonal(np.array(alpha), np.array(beta))
@@ -271,12 +280,24 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
         # Rounding allowance on Ritz values (backward stability of Lanczos with full
         # reorthogonalisation): 16 (j+1) u ||T||, u of the basis dtype. See certificate.py.
         allowance = 16.0 * (j + 1) * u_basis * max(scale, float(np.max(np.abs(alpha))), b)
-        if full and (b <= allowance or j + 1 == n):  # invariant Krylov subspace: theta are eigenvalues
-            upper, upper_at = scale + allowance, j + 1
-            if j + 1 == n:
-                certificate = "deterministic"
+        if full and j + 1 == n:  # Q_n is a basis of R^n: theta are eigenvalues (of a perturbation of H)
+            upper, upper_at, certificate = scale + allowance, j + 1, "deterministic"
             break
-        if not full and b <= allowance:  # the lemma of the non-orthogonal form does not use beta_m
+        if j == 0 and a == 0.0 and b == 0.0:  # H q_1 = 0 exactly: on the event, lambda_* c_* = <H q_1, u_*> = 0
+            upper, upper_at = 0.0, 1
+            break
+        if full and b <= allowance:  # breakdown before n: invariant only up to beta_m, so an eigenvalue with
+            # overlap >= c can lie ~ beta_m / c from every Ritz value (not within the allowance): the breakdown
+            # form of the certificate, F = beta_m q_{m+1} e_m^T plus the allowance per column, unit columns
+            upper = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance,
+                                        basis_norm2=_nonorth_terms(j + 1, n, u_basis, 0.0)[0],
+                                        recurrence_error=b * (1.0 + (n + 3) * _EPS) + math.sqrt(j + 1) * allowance,
+                                        breakdown=True)
+            upper_at = j + 1
+            break
+        if not full and b <= allowance:  # breakdown: beta_m q_{m+1} (norm <= b (1 + (n + 3) u)) joins the last
+            # column of F_m, the identity then holds for every degree (certificate.py, "Breakdown")
+            f_beta2 = (step_err + b * (1.0 + (n + 3) * _EPS)) ** 2 - step_err ** 2
             break
         beta.append(b)
         if stop == "residual":
@@ -321,6 +342,9 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
         q2, f_err = (1.0, 0.0) if full else _nonorth_terms(m, n, u_basis, f_err2)
         upper = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance,
                                     basis_norm2=q2, recurrence_error=f_err)
+        if f_beta2 is not None:  # and the breakdown form (one degree more, beta_m in F): both hold on the event
+            upper = min(upper, lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance, basis_norm2=q2,
+                                                   recurrence_error=math.sqrt(f_err2 + f_beta2), breakdown=True))
     top = int(np.argmax(np.abs(theta)))
     s = torch.as_tensor(S[:, top], dtype=basis_dtype, device=device)
     y = (s @ Q[:m]).to(torch.float64)
