@@ -125,3 +125,117 @@ def test_aiming_of_f_alone_lets_the_warm_up_step_raise_the_expected_distance() -
     nxt = [x - sp.diff(fi, w).subs(w, x) / (10 * H0 + 20 * H1 * fi.subs(w, x)) for fi in (f1, f2)]
     assert sp.diff(f1, w).subs(w, x) * x < 0                  # f_1 does not aim at 0 there
     assert sum(v**2 for v in nxt) / 2 - x**2 > 0               # E[dist(w⁺, X*)²] > dist(w, X*)²
+
+
+def test_a_sympy_eta_is_range_checked_on_the_numeric_path() -> None:
+    """Regression: eta = sp.Rational(3) > 2/G_f = 1 skipped the check and gave λ = −2, D < 0, a count of −2."""
+    for e in (sp.Rational(3), sp.Integer(1), sp.Float(1.5)):
+        with pytest.raises(ValueError, match="eta must be in"):
+            L.sgd_convex_last_iterate_iterations(1.0, 0.0, 1.0, 1e-2, batch=1, n=2, eta=e)
+        with pytest.raises(ValueError, match="eta must be in"):
+            L.sgd_convex_last_iterate_gap(1.0, 0.0, 1.0, 3, batch=1, n=2, eta=e)
+    half = L.sgd_convex_last_iterate_iterations(1.0, 0.3, 1.0, 1e-2, batch=1, n=2, eta=sp.Rational(1, 5))
+    assert half == L.sgd_convex_last_iterate_iterations(1.0, 0.3, 1.0, 1e-2, batch=1, n=2, eta=0.2)
+    assert isinstance(half, float)
+
+
+@pytest.mark.parametrize("kw", [dict(a=-1.0), dict(b=0.25), dict(a=0.5, b=20)])
+def test_warm_up_parameters_given_to_the_fixed_schedule_are_refused(kw: dict) -> None:
+    """Regression: (a, b) were silently ignored (even a < 0) under schedule='fixed'."""
+    with pytest.raises(ValueError, match="a and b apply to schedule='adaptive' only"):
+        L.sgd_convex_last_iterate_iterations(1.0, 1.0, 1.0, 1e-2, batch=1, n=2, **kw)
+
+
+def test_eta_at_and_below_its_upper_limit() -> None:
+    G, _, _ = L.convex_last_iterate_constants(1.0, 0.5, 1.0)
+    Gf = 2.0 + 0.5 * float(G)
+    with pytest.raises(ValueError, match="eta must be in"):      # H1 = 0: G_f = 2H0 exactly, eta = 2/G_f
+        L.convex_last_iterate_constants(1.0, 0.0, 1.0, eta=1.0)
+    _, D, lam = L.convex_last_iterate_constants(1.0, 0.5, 1.0, eta=0.999999 * 2 / Gf)
+    assert 0 < lam < 1e-5 and D > 1e5                             # valid, and the bound degrades to ~D
+    assert L.sgd_convex_last_iterate_gap(1.0, 0.5, 1.0, 10**6, batch=1, n=2, eta=0.999999 * 2 / Gf) == float(G)
+
+
+def test_horizon_accepts_numpy_integers_and_edges() -> None:
+    G = float(L.convex_last_iterate_constants(1.0, 0.7, 1.3)[0])
+    assert L.sgd_convex_last_iterate_gap(1.0, 0.7, 1.3, np.int64(0), batch=1, n=2) == pytest.approx(G, rel=1e-15)
+    assert L.sgd_convex_last_iterate_iterations(1.0, 0.7, 1.3, G * (1 + 1e-12), batch=1, n=2) == 0.0  # G <= ε
+    assert L.sgd_convex_last_iterate_iterations(1.0, 0.7, 1.3, G * (1 - 1e-9), batch=1, n=2) >= 1
+    assert L.sgd_convex_last_iterate_iterations(1.0, 0.0, 0.0, 1e-9, batch=1, n=2) == 0.0          # start in X*
+
+
+def test_warm_up_lambda_at_H1_zero_is_c_over_two() -> None:
+    """λ = c·aH0/(2(aH0 + bH1G)) is c/2 = 1 − max(1/a, 1/(2b)) at H1 = 0, which is 1 − 1/a only when b >= a/2."""
+    for a_, b_ in ((10.0, 20.0), (3.0, 1.0), (4.0, 0.6)):
+        lam = float(L.convex_last_iterate_constants(2.0, 0.0, 1.0, schedule="adaptive", a=a_, b=b_)[2])
+        assert lam == pytest.approx(1 - max(1 / a_, 1 / (2 * b_)), rel=1e-12)
+
+
+def _scaled(factor_D: float, factor_lam: float):
+    orig = L.convex_last_iterate_constants
+
+    def f(*a, **k):
+        G, D, lam = orig(*a, **k)
+        return G, D * factor_D, min(lam * factor_lam, 1.0) if not isinstance(lam, sp.Basic) else lam * factor_lam
+    return f
+
+
+def test_pathwise_step_check_flags_constants_the_summed_check_misses(monkeypatch) -> None:
+    """D 20 % too small or λ 5 % too large (capped at 1) passes the summed exact check on the same 60 instances,
+    but the pathwise comparator step (tight for quadratic f_S of curvature H0) fails; unmutated it holds."""
+    def both(n: int) -> tuple[float, float]:
+        rng = np.random.default_rng(0)
+        r = [SL._exact_ratios(rng) for _ in range(n)]
+        return max(x for x, _ in r), max(y for _, y in r)
+
+    summed, step = both(60)
+    assert summed <= 1 + 1e-9 and step <= 1 + 1e-9
+    for fD, fl in ((0.8, 1.0), (1.0, 1.05)):
+        monkeypatch.setattr(SL.L, "convex_last_iterate_constants", _scaled(fD, fl))
+        summed, step = both(60)
+        assert summed <= 1 + 1e-9 < 1 + 1e-3 < step
+
+
+def test_pathwise_step_check_flags_swapped_eta_bounds(monkeypatch) -> None:
+    """Warm-up constants with the two pathwise bounds on η_t swapped (α = c/(aH0), β = 2/(aH0 + bH1G))."""
+    orig = L.convex_last_iterate_constants
+
+    def swapped(H0, H1, d, schedule="fixed", eta=None, a=None, b=None):
+        G, D, lam = orig(H0, H1, d, schedule=schedule, eta=eta, a=a, b=b)
+        if schedule != "adaptive":
+            return G, D, lam
+        c = 2 - max(2 / a, 1 / b)
+        return G, d * d * a * H0 / c, min(1.0, c * (a * H0 + b * H1 * float(G)) / (2 * a * H0))
+
+    monkeypatch.setattr(SL.L, "convex_last_iterate_constants", swapped)
+    rng = np.random.default_rng(0)
+    assert max(SL._step_check(rng)[0] for _ in range(60)) > 1.01
+
+
+def test_comparator_excess_is_zero_for_gd_on_a_quadratic_of_curvature_H0() -> None:
+    """n = 1 (B = 1: GD), f = ½H0·w², fixed η: the u = w_t step is an equality, η²‖g‖² = (β − α)·Δ; so the check
+    has no slack there and any larger α or smaller β is flagged."""
+    from warmup_theory.numerics.problems.finite_sum import FiniteSumProblem
+    h0 = 2.5
+
+    def components(W: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return 0.5 * h0 * W * W, (h0 * W)[:, :, None]
+
+    pr = FiniteSumProblem(name="quadratic", dim=1, n=1, components=components, f_star=0.0, H0=h0, H1=0.0, mu=None,
+                          theta=1.0, interpolation=True, minimiser_dist=lambda W: W.abs()[:, 0], provenance="test",
+                          info={"c": [0.0]})
+    w0 = torch.tensor([[1.7]], dtype=torch.float64)
+    d0 = float(pr.minimiser_dist(w0)[0])
+    eta = 0.3 / pr.H0
+    _, D, lam = (float(v) for v in L.convex_last_iterate_constants(pr.H0, pr.H1, d0, eta=eta))
+    levels, gaps, _ = SL._enumerate(pr, w0, 3, lambda dS: torch.full_like(dS, eta), 1, False)
+    alpha = d0 * d0 / D
+    assert abs(SL.comparator_excess(pr, levels, gaps, alpha, alpha / lam)) <= 1e-12
+    assert SL.comparator_excess(pr, levels, gaps, alpha, 0.99 * alpha / lam) > 1e-4
+
+
+def test_the_claim_fails_when_D_is_too_small(monkeypatch) -> None:
+    from warmup_theory.proofs_checks.framework import registry, run_claim
+    monkeypatch.setattr(SL.L, "convex_last_iterate_constants", _scaled(0.9, 1.0))
+    res = run_claim(registry()["Thm SGD last iterate (convex f_i)"])
+    assert res.verdict == "failed"

@@ -4,9 +4,15 @@
 Checks: (1) **exact** expectations — every batch sequence of a small interpolating sum (n <= 3, T <= 6 steps)
 enumerated with its probability, so q_t = E[f(w_t) − f*] is exact up to float rounding — against the two
 summed inequalities of the proof (S_0 <= D and λ·S_s <= (T − s + 1)·q_s for every s) and the final bound;
-(2) batched SGD, 200 seeds, run to the calculator's K: the upper one-sided 99 % CLT bound of the mean gap at K
-must be <= ε; (3) an exact instance (least squares, a_{1,2} = (1, ±√30), w0 = (1, 0)) where the expected gap
-**rises** after one step of either schedule: the last-iterate bound cannot come from monotonicity.
+(2) on the same enumerated trees, the proof's **pathwise** comparator step ‖w_{t+1} − u‖² <= ‖w_t − u‖² −
+αΔ_S(w_t) + βΔ_S(u) on every path, batch and comparator u ∈ {w_0, …, w_t, p(w_t)}, with the random warm-up η_t
+and the calculator's α = X0/D, β = α/λ — this step is tight (equality for a quadratic f_S of curvature H0), so
+it flags a D or λ off by a few per cent, which the summed inequalities (worst S_0/D ≈ 0.3, q_T/bound ≈ 0.5 at
+T <= 6) do not; (3) batched SGD, 200 seeds, run to the calculator's K: the upper one-sided 99 % CLT bound of the
+mean gap at K must be <= ε — a smoke test only (the observed worst ratio is ~1e-3 or below: it flags a K or a step
+size wrong by orders of magnitude, not a constant); (4) an exact instance (least squares, a_{1,2} = (1, ±√30),
+w0 = (1, 0)) where the expected gap **rises** after one step of either schedule: the last-iterate bound cannot
+come from monotonicity.
 """
 
 from __future__ import annotations
@@ -62,21 +68,53 @@ def _small(rng: np.random.Generator) -> FiniteSumProblem:
     return shared_minimiser_sum(kinds[int(rng.integers(len(kinds)))], n=n, dim=d, seed=seed)
 
 
+def _enumerate(pr: FiniteSumProblem, w0: torch.Tensor, T: int, step: Callable[[torch.Tensor], torch.Tensor],
+               batch: int, replacement: bool) -> tuple[list[torch.Tensor], list[torch.Tensor], np.ndarray]:
+    """Every batch sequence of T steps, equally likely batches each step: (W_t [nb^t, d] for t = 0..T, Δ_S(W_t)
+    [nb^t, nb] for every batch S and t = 0..T, q_t = E[f(w_t) − f*]).  Row j·nb + k of W_{t+1} is row j of W_t
+    after batch k, so the ancestor of row j of W_t at time s <= t is row j // nb^(t − s) of W_s."""
+    batches = torch.as_tensor(_batches(pr.n, batch, replacement))          # [nb, B]
+    W, levels, gaps, q = w0.reshape(1, -1).to(torch.float64), [], [], []
+    for k in range(T + 1):
+        F, Gr = pr.components(W)
+        q.append(float((F.mean(dim=1) - pr.f_star).mean()))                 # paths are equally likely
+        dS = F[:, batches].mean(dim=2) - pr.f_star                          # [R, nb]
+        levels.append(W)
+        gaps.append(dS)
+        if k == T:
+            break
+        gS = Gr[:, batches].mean(dim=2)                                      # [R, nb, d]
+        W = (W[:, None, :] - step(dS)[..., None] * gS).reshape(-1, W.shape[1])
+    return levels, gaps, np.asarray(q)
+
+
 def exact_gaps(pr: FiniteSumProblem, w0: torch.Tensor, T: int, step: Callable[[torch.Tensor], torch.Tensor],
                batch: int, replacement: bool) -> np.ndarray:
     """q_t = E[f(w_t) − f*], t = 0..T, exactly: every batch sequence enumerated (equally likely batches each
     step); ``step`` maps the mini-batch gaps Δ_S [R] to the step sizes [R]."""
-    batches = torch.as_tensor(_batches(pr.n, batch, replacement))          # [nb, B]
-    W, q = w0.reshape(1, -1).to(torch.float64), []
-    for k in range(T + 1):
-        F, Gr = pr.components(W)
-        q.append(float((F.mean(dim=1) - pr.f_star).mean()))                 # paths are equally likely
-        if k == T:
-            break
-        dS = F[:, batches].mean(dim=2) - pr.f_star                          # [R, nb]
-        gS = Gr[:, batches].mean(dim=2)                                      # [R, nb, d]
-        W = (W[:, None, :] - step(dS)[..., None] * gS).reshape(-1, W.shape[1])
-    return np.asarray(q)
+    return _enumerate(pr, w0, T, step, batch, replacement)[2]
+
+
+def comparator_excess(pr: FiniteSumProblem, levels: list[torch.Tensor], gaps: list[torch.Tensor], alpha: float,
+                      beta: float) -> float:
+    """max over every path, step t, batch S and comparator u of (lhs − rhs)/scale for the proof's **pathwise**
+    step ‖w_{t+1} − u‖² <= ‖w_t − u‖² − α·Δ_S(w_t) + β·Δ_S(u) (random η_t inside, before any expectation):
+    u = w_s for every s <= t (the ancestors), and u = p(w_t) ∈ X* read through the distance, X_{t+1} <= X_t −
+    α·Δ_S(w_t).  scale = ‖w_t − u‖² + α·Δ_S(w_t) + β·Δ_S(u); <= 0 when the step holds."""
+    worst, nb = -math.inf, gaps[0].shape[1]
+    for t in range(len(levels) - 1):
+        Wt, Wn, dt = levels[t], levels[t + 1].reshape(levels[t].shape[0], nb, -1), gaps[t]
+        for s_ in range(t + 1):
+            anc = torch.arange(Wt.shape[0]) // nb ** (t - s_)
+            u, du = levels[s_][anc], gaps[s_][anc]                            # [R, d], Δ_S(w_s) [R, nb]
+            lhs = ((Wn - u[:, None, :]) ** 2).sum(dim=2)
+            base = ((Wt - u) ** 2).sum(dim=1, keepdim=True)
+            worst = max(worst, float(((lhs - base + alpha * dt - beta * du) / (base + alpha * dt + beta * du
+                                                                               + 1e-300)).max()))
+        Xt = pr.minimiser_dist(Wt)[:, None] ** 2
+        Xn = pr.minimiser_dist(Wn.reshape(-1, Wt.shape[1])).reshape(-1, nb) ** 2
+        worst = max(worst, float(((Xn - Xt + alpha * dt) / (Xt + alpha * dt + 1e-300)).max()))
+    return worst
 
 
 def _case(rng: np.random.Generator) -> tuple[FiniteSumProblem, torch.Tensor, int, bool, str, dict[str, float]]:
@@ -94,8 +132,9 @@ def _case(rng: np.random.Generator) -> tuple[FiniteSumProblem, torch.Tensor, int
     return pr, W, B, repl, "fixed", dict(eta=float(rng.uniform(0.02, 1.9)) / Gf)
 
 
-def _exact_check(rng: np.random.Generator) -> tuple[float, float]:
-    """(the largest lhs/rhs over the proof's summed inequalities and the final bound, 1), exact expectations."""
+def _exact_ratios(rng: np.random.Generator) -> tuple[float, float]:
+    """One random instance, exact expectations: (the largest lhs/rhs over the proof's summed inequalities and the
+    final bound, 1 + :func:`comparator_excess` with the calculator's α = X0/D, β = α/λ)."""
     pr, W, B, repl, sched, kw = _case(rng)
     d0 = float(pr.minimiser_dist(W)[0])
     Gv, Dv, lv = (float(v) for v in L.convex_last_iterate_constants(pr.H0, pr.H1, d0, schedule=sched, **kw))
@@ -106,14 +145,25 @@ def _exact_check(rng: np.random.Generator) -> tuple[float, float]:
         def step(dS: torch.Tensor) -> torch.Tensor:
             return 1.0 / (kw["a"] * pr.H0 + kw["b"] * pr.H1 * dS)
     T = int(rng.integers(1, 7 if pr.n == 2 and B == 1 else 5))
-    qs = exact_gaps(pr, W, T, step, B, repl)
+    levels, gaps, qs = _enumerate(pr, W, T, step, B, repl)
     tail = np.cumsum(qs[::-1])[::-1]                                         # S_s = Σ_{t=s}^{T} q_t
     ratios = [tail[0] / Dv]                                                  # S_0 <= D
     for s_ in range(T + 1):                                                  # λ·S_s <= (T − s + 1)·q_s
         ratios.append(lv * tail[s_] / (T - s_ + 1) / qs[s_] if qs[s_] > 0 else float(tail[s_] > 0) * math.inf)
     bound = L.sgd_convex_last_iterate_gap(pr.H0, pr.H1, d0, T, batch=B, n=pr.n, replacement=repl, schedule=sched,
                                           **kw)
-    return max(*ratios, qs[-1] / bound), 1.0
+    alpha = d0 * d0 / Dv
+    return max(*ratios, qs[-1] / bound), 1.0 + comparator_excess(pr, levels, gaps, alpha, alpha / lv)
+
+
+def _exact_check(rng: np.random.Generator) -> tuple[float, float]:
+    """(the largest lhs/rhs over the proof's summed inequalities and the final bound, 1), exact expectations."""
+    return _exact_ratios(rng)[0], 1.0
+
+
+def _step_check(rng: np.random.Generator) -> tuple[float, float]:
+    """(1 + the largest normalised excess of the pathwise comparator step over every path, 1)."""
+    return _exact_ratios(rng)[1], 1.0
 
 
 def _observed(sched: str) -> Callable[[np.random.Generator], tuple[float, float]]:
@@ -142,7 +192,9 @@ def _observed(sched: str) -> Callable[[np.random.Generator], tuple[float, float]
                     max_iter=int(K), record=True, record_every=int(K), device="cpu")
         if any(s_ == "diverged" for s_ in r.status):
             return math.inf, eps
-        g = np.where(np.isnan(np.asarray(r.gap_history)[-1]), 1e-300, np.asarray(r.gap_history)[-1])
+        last = np.asarray(r.gap_history)[-1]             # NaN: a run that stopped at gap <= 1e-300 (converged)
+        done = np.asarray([s_ == "converged" for s_ in r.status])
+        g = np.where(np.isnan(last), np.where(done, 1e-300, math.inf), last)
         return float(g.mean() + Z99 * g.std(ddof=1) / math.sqrt(SEEDS)), eps
     return one
 
@@ -185,10 +237,29 @@ def _thm_last(p: Proof) -> None:
     p.leq(1 / (a * H0 + b * H1 * (Dt + x)), 1 / (a * H0 + b * H1 * Dt),
           "η_t = 1/(aH0 + bH1Δ_S) >= 1/(aH0 + bH1G) for Δ_S <= G (pathwise)")
     p.leq(1 / (a * H0 + b * H1 * Dt), 1 / (a * H0), "η_t <= 1/(aH0) (Δ_S >= 0)")
+    # η_t ∈ [lo, up] multiplies Δ_t − Δ_u, of either sign: η_t = lo + y, up = η_t + z (y, z >= 0), each term apart
+    lo, y, z = sp.symbols("ell y z", positive=True)
+    p.leq(X - c * (lo + y) * Dt + 2 * (lo + y) * Du, X - c * lo * Dt + 2 * (lo + y + z) * Du,
+          "pathwise, before any expectation: lo <= η_t <= up gives −cη_tΔ_S(w_t) + 2η_tΔ_S(u) <= −c·lo·Δ_S(w_t) + "
+          "2·up·Δ_S(u) (lo against −cΔ_S(w_t) <= 0, up against 2Δ_S(u) >= 0): α = c/(aH0 + bH1G), β = 2/(aH0)")
     p.cite("for s <= t, w_s is F_t-measurable and S_t independent of F_t: E[Δ_{S_t}(w_s) | F_t] = Δ(w_s) and "
-           "E[Δ_{S_t}(w_t) | F_t] = Δ(w_t) (freezing lemma); tower property, then telescoping t = s..T with "
-           "E‖w_{T+1} − u‖² >= 0: u = p(w0) gives 2ηλ·S_0 <= X0, u = w_s gives λ·S_s <= (T − s + 1)q_s",
+           "E[Δ_{S_t}(w_t) | F_t] = Δ(w_t) (freezing lemma; α, β are constants, η_t no longer appears); tower "
+           "property, then telescoping the pathwise step ‖w_{t+1} − u‖² <= ‖w_t − u‖² − αΔ_S(w_t) + βΔ_S(u) over "
+           "t = s..T with E‖w_{T+1} − u‖² >= 0: u = p(w0) gives α·S_0 <= X0, u = w_s gives α·S_s <= β(T − s + 1)q_s",
            standard=True)
+    X0s = sp.Symbol("X_0", positive=True)
+    for sched, kw in (("fixed", dict(eta=eta)), ("adaptive", dict(a=a, b=b))):
+        G_c, D_c, l_c = L.convex_last_iterate_constants(H0, H1, sp.sqrt(X0s), schedule=sched, **kw)
+        if sched == "fixed":
+            al, be = 2 * eta * (1 - eta * (2 * H0 + H1 * G_c) / 2), 2 * eta
+        else:
+            al, be = (2 - sp.Max(2 / a, 1 / b)) / (a * H0 + b * H1 * G_c), 2 / (a * H0)
+        p.identity(D_c * al, X0s, f"calculator's {sched} D = X0/α (from α·S_0 <= X0), any H1")
+        p.identity(l_c * be, al, f"calculator's {sched} λ = α/β (from α·S_s <= β(T − s + 1)q_s), any H1")
+    vv = sp.Symbol("v", positive=True)
+    p.leq((2 - vv) * a * H0 / (2 * (a * H0 + b * H1 * G)), 1 - vv * a * H0 / (2 * (a * H0 + b * H1 * G)),
+          "warm-up λ = c·aH0/(2(aH0 + bH1G)) <= 1 − v·aH0/(2(aH0 + bH1G)) < 1 (c = 2 − v, v > 0); fixed λ < 1 "
+          "trivially: so 1 − λ/m >= 0 for m >= 2 and the one-step factors may be multiplied")
     # recursion: from λS <= m·q (S = S_s, q = q_s, m = T − s + 1): S_{s+1} = S − q <= (1 − λ/m)S
     p.leq(St - (lam * St + m * Y) / m, (1 - lam / m) * St,
           "q = (λS + Y)/m with Y = m·q − λS >= 0: S_{s+1} = S − q <= (1 − λ/m)·S")
@@ -196,12 +267,12 @@ def _thm_last(p: Proof) -> None:
            "Π_{m=2}^{T+1}(1 − λ/m) <= (2/(T + 2))^λ for 0 <= λ <= 1", standard=True)
     K = 2 * (G / q) ** (1 / lam) - 2  # G as D, q as ε here
     p.identity(G * (2 / (K + 2)) ** lam, q, "D·(2/(K + 2))^λ = ε at K = 2(D/ε)^{1/λ} − 2, the calculator's count")
-    e_ = sp.Symbol("eta_s", positive=True)
-    G_, D_, l_ = L.convex_last_iterate_constants(H0, 0, sp.sqrt(X), eta=e_)
-    p.identity(D_ * l_ * 2 * e_, X, "calculator's fixed-step (D, λ) at H1 = 0: 2ηλD = X0")
     lo = L.sgd_convex_last_iterate_gap
     p.sample("exact E over every batch sequence (n <= 3, T <= 6): S_0 <= D, λS_s <= (T − s + 1)q_s, q_T <= bound",
              _exact_check, 60, rtol=1e-9, atol=0.0)
+    p.sample("every enumerated path, step, batch and comparator u ∈ {w_0..w_t, p(w_t)}: ‖w_{t+1} − u‖² <= "
+             "‖w_t − u‖² − αΔ_S(w_t) + βΔ_S(u) with the random η_t (α = X0/D, β = α/λ of the calculator)",
+             _step_check, 60, rtol=1e-9, atol=0.0)
     p.fact("T = 0 gives G = h(X0) (pathwise cap)", lo(2.0, 0.0, 1.0, 0, batch=1, n=2) == 1.0, method="instance",
            role="check")
     g0, g_warm, g_fix = rising_instance()
