@@ -214,3 +214,25 @@ def test_near_breakdown_does_not_hide_the_top_eigenvalue(reorth: str, seed: int)
                        reorth=reorth)
     assert out["steps"] < n and out["certificate"] == "probabilistic"
     assert out["lower"] <= truth * (1 + 1e-15) and truth <= out["upper"]
+
+
+def test_float32_products_enter_the_recurrence_residual() -> None:
+    """reorth="none" with float32 HVPs: the products' rounding is part of F_m (the orthonormal-basis widening
+    3 sqrt(m) eps does not apply), so solve_problem recomputes the certificate with ||F|| + sqrt(m) eps: the bracket
+    holds the float64 truth and is wider than the same run's certificate without the products' rounding."""
+    from warmup_theory.numerics.curvature.model import model_hessian_norm, model_problem
+    from warmup_theory.numerics.curvature.spectral_norm import solve_problem
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(10, 32), torch.nn.Tanh(), torch.nn.Linear(32, 3))
+    x, y = torch.randn(200, 10), torch.randint(0, 3, (200,))
+    ce = torch.nn.functional.cross_entropy
+    truth = model_hessian_norm(model, ce, [(x, y)], method="dense").value
+    prob = model_problem(model, ce, [(x, y)], dtype=torch.float32, device="cpu")
+    raw = lanczos_norm(prob.hvp, prob.n, tol=1e-4, max_hvps=100, v0=None, generator=gen(0), delta=1e-3,
+                       stop="bracket", reorth="none")
+    r = solve_problem(prob, method="lanczos", tol=1e-4, stop="bracket", reorth="none", generator=gen(0))
+    assert r.reorth == "none" and "float32" in r.note and r.rounding > 0
+    assert r.lower <= truth * (1 + 1e-12) and truth <= r.upper * (1 + 1e-12)
+    assert r.upper > raw["upper"] * (1 + 1e-9)  # the products' rounding widened the certificate itself
+    assert not r.converged or r.upper - r.lower <= 1e-4 * r.lower

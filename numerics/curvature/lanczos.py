@@ -345,6 +345,12 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
         if f_beta2 is not None:  # and the breakdown form (one degree more, beta_m in F): both hold on the event
             upper = min(upper, lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance, basis_norm2=q2,
                                                    recurrence_error=math.sqrt(f_err2 + f_beta2), breakdown=True))
+    nonorth = None  # reorth="none": the certificate's inputs, for solve_problem's rounding of non-float64 HVPs
+    if not full and not (upper_at == 1 and upper == 0.0):
+        q2n, f_errn = _nonorth_terms(m, n, u_basis, f_err2)
+        nonorth = dict(theta=theta, weights=S[0] ** 2, log_c=log_c, allowance=allowance, basis_norm2=q2n,
+                       recurrence_error=f_errn,
+                       breakdown_error=None if f_beta2 is None else math.sqrt(f_err2 + f_beta2))
     top = int(np.argmax(np.abs(theta)))
     s = torch.as_tensor(S[:, top], dtype=basis_dtype, device=device)
     y = (s @ Q[:m]).to(torch.float64)
@@ -369,4 +375,4 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     return dict(value=lower, lower=lower, upper=upper, residual=residual, hvps=hvps,
                 converged=converged, certificate=certificate, reorth=reorth,
                 delta=0.0 if certificate == "deterministic" else delta, eigenvalue=rho, vector=y,
-                steps=m, hv=hy, scale_exp=k, basis_bytes=basis_bytes(n, steps_max, basis_dtype))
+                steps=m, hv=hy, scale_exp=k, basis_bytes=basis_bytes(n, steps_max, basis_dtype), nonorth=nonorth)

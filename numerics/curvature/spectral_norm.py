@@ -44,7 +44,7 @@ from typing import Any
 
 import torch
 
-from warmup_theory.numerics.curvature.certificate import WARM_NOISE
+from warmup_theory.numerics.curvature.certificate import WARM_NOISE, lanczos_upper_bound
 from warmup_theory.numerics.curvature.dense import DENSE_MAX, dense_norm
 from warmup_theory.numerics.curvature.hvp import FlatProblem, flatten_params
 from warmup_theory.numerics.curvature.lanczos import REORTH, LanczosWorkspace, _times_pow2, basis_bytes, lanczos_norm
@@ -245,6 +245,9 @@ def _widen_for_rounding(problem: FlatProblem, out: dict[str, Any], method: str, 
     * dense: the n columns are HVPs, ||dH||_2 <= ||dH||_F <= sqrt(n) eps (Weyl): both ends move by it.
     * power: lower -= eps; upper += 3 sqrt(k) eps (an allowance by analogy, not proved).
     * eigsh: lower -= eps_y.
+    * lanczos with ``reorth="none"`` (the run returns ``nonorth``, its certificate's inputs): the upper bound is
+      recomputed with the recurrence residual ||F_m|| + sqrt(m) eps (the products' errors are part of F_m in the
+      non-orthogonal lemma), no additive widening.
     ``converged`` is re-evaluated on the widened bracket (``stop``-rule as before) and is False
     whenever tol < TOL_FLOOR_ULPS u.
     """
@@ -266,7 +269,21 @@ def _widen_for_rounding(problem: FlatProblem, out: dict[str, Any], method: str, 
         note = (f"HVPs in {name}: bracket widened by an a-priori rounding estimate "
                 f"{APRIORI_ROUNDING_ULPS} u ||H y|| (loss_fn does not run in float64), not a bound")
     steps = max(int(out.get("steps", 1)), 1)
-    if method == "lanczos":
+    nonorth = out.get("nonorth") if method == "lanczos" else None
+    if nonorth is not None:
+        # reorth="none": the products' errors E_j q_j (each <= eps) are part of the recurrence residual F_m of the
+        # non-orthogonal lemma (certificate.py), so the certificate is recomputed with ||F|| + sqrt(m) eps, instead
+        # of the orthonormal-basis widening 3 sqrt(m) eps (which needs Q orthonormal)
+        kw = dict(log_c=nonorth["log_c"], allowance=nonorth["allowance"], basis_norm2=nonorth["basis_norm2"])
+        upper_u = lanczos_upper_bound(nonorth["theta"], nonorth["weights"],
+                                      recurrence_error=nonorth["recurrence_error"] + math.sqrt(steps) * eps, **kw)
+        if nonorth["breakdown_error"] is not None:  # the run broke down: its breakdown form holds as well
+            upper_u = min(upper_u, lanczos_upper_bound(
+                nonorth["theta"], nonorth["weights"], breakdown=True,
+                recurrence_error=nonorth["breakdown_error"] + math.sqrt(steps) * eps, **kw))
+        out = dict(out, upper=max(scale_back(upper_u, k), float(out["lower"])))
+        cut, widen = eps_y, 0.0
+    elif method == "lanczos":
         cut, widen = eps_y, 3.0 * math.sqrt(steps) * eps
     elif method == "dense":
         cut = widen = math.sqrt(problem.n) * eps
