@@ -344,7 +344,8 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
     reorth: ``"full"`` (default; orthonormal basis, blocked CGS2) or ``"none"`` (three-term recurrence only:
         one HVP + O(n) work per step, for training-scale n; the certificate uses the non-orthogonal form
         of its lemma, about log(m) wider exponent, so at equal HVPs the bracket is wider — see
-        :mod:`~warmup_theory.numerics.curvature.certificate` and benchmarks/RESULTS.md).
+        :mod:`~warmup_theory.numerics.curvature.certificate` and benchmarks/RESULTS.md). With float32/bfloat16
+        HVPs their rounding enters that certificate (it may certify no upper end): prefer ``"full"`` there.
 
     Raises ``ValueError`` for a non-scalar or non-finite loss, a loss detached from ``params`` or one
     whose two evaluations differ (dropout, training mode), a non-finite HVP, bad ``tol``/``delta``/
