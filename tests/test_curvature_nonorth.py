@@ -236,3 +236,46 @@ def test_float32_products_enter_the_recurrence_residual() -> None:
     assert r.lower <= truth * (1 + 1e-12) and truth <= r.upper * (1 + 1e-12)
     assert r.upper > raw["upper"] * (1 + 1e-9)  # the products' rounding widened the certificate itself
     assert not r.converged or r.upper - r.lower <= 1e-4 * r.lower
+
+
+def test_tracker_carries_cross_checks_over_and_rechecks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CurvatureTracker(recheck_every=R): the first HVP of a point is cross-checked against forward-over-reverse
+    only at every R-th measurement; the values are those of a tracker that checks every time."""
+    import warmup_theory.numerics.curvature.hvp as hvp_mod
+
+    calls = [0]
+    real_jvp = hvp_mod.jvp
+
+    def counting_jvp(*args: object, **kwargs: object) -> object:
+        calls[0] += 1
+        return real_jvp(*args, **kwargs)
+
+    monkeypatch.setattr(hvp_mod, "jvp", counting_jvp)
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2))
+    x, y = torch.randn(32, 4), torch.randint(0, 2, (32,))
+    ce = torch.nn.functional.cross_entropy
+    records = {}
+    for recheck in (1, 3):
+        calls[0] = 0
+        tracker = CurvatureTracker(every=1, stop="residual", tol=1e-8, recheck_every=recheck, seed=0)
+        for _ in range(6):
+            tracker.step_model(model, ce, [(x, y)], device="cpu", dtype=F64)
+        records[recheck] = ([r.hessian_norm for r in tracker.records], calls[0])
+    (vals1, jvps1), (vals3, jvps3) = records[1], records[3]
+    assert jvps1 == 6 and jvps3 == 2  # measurements 0 and 3 re-check
+    assert vals1 == pytest.approx(vals3, rel=1e-12)
+    with pytest.raises(ValueError, match="recheck_every"):
+        CurvatureTracker(recheck_every=0)
+
+
+def test_adopt_checks_needs_the_same_problem_shape() -> None:
+    from warmup_theory.numerics.curvature.hvp import FlatProblem
+
+    a = FlatProblem.from_loss(lambda w: (w ** 4).sum(), torch.ones(3, dtype=F64))
+    a.hvp(torch.ones(3, dtype=F64))
+    assert a.checked == {0}
+    b = FlatProblem.from_loss(lambda w: (w ** 4).sum(), torch.full((3,), 2.0, dtype=F64))
+    assert b.adopt_checks(a.checks()) and b.checked == {0}
+    c = FlatProblem.from_loss(lambda w: (w ** 4).sum(), torch.ones(4, dtype=F64))
+    assert not c.adopt_checks(a.checks()) and c.checked == set()

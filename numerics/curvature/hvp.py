@@ -196,6 +196,9 @@ class FlatProblem:
         #: the same terms evaluated in float64 (for ``hvp_float64``), when the loss needs other
         #: float64 data than the parameters (e.g. a model's inputs); None: use ``terms``.
         self.float64_terms: list[Term] | None = None
+        #: terms whose cached-graph products passed the cross-check below (here or, via ``adopt_checks``, at
+        #: an earlier point of the same loss): their first product at this point is not cross-checked again
+        self.checked: set[int] = set()
 
     @classmethod
     def from_loss(cls, loss_fn: Callable[[Any], torch.Tensor], params: Any, *, hvp_mode: str = "auto",
@@ -297,7 +300,7 @@ class FlatProblem:
             (hv,) = torch.autograd.grad(g, leaf, v, retain_graph=True, allow_unused=True, materialize_grads=True)
         else:  # no graph behind the gradient: H = 0, or a backward that hid its own derivative
             hv = torch.zeros_like(self.w)
-        if first:
+        if first and i not in self.checked:
             # Cross-check the first product against forward-over-reverse: a backward that is not
             # twice differentiable but does not say so (e.g. a custom autograd.Function marked
             # @once_differentiable, whose create_graph gradient silently drops terms) must not
@@ -305,6 +308,7 @@ class FlatProblem:
             try:
                 ref: torch.Tensor = jvp(self._grads[i], (self.w,), (v,))[1]
             except RuntimeError:  # no forward-mode rule: nothing to compare with
+                self.checked.add(i)
                 return hv
             except BaseException:  # not cross-checked: never use this graph unchecked later
                 self.clear_graphs_of(i)
@@ -314,7 +318,26 @@ class FlatProblem:
                 self.clear_graphs_of(i)
                 self.modes[i] = FOR
                 return ref
+            self.checked.add(i)
         return hv
+
+    def checks(self) -> tuple[int, int, torch.dtype, torch.device, tuple[str, ...], frozenset[int]]:
+        """What ``adopt_checks`` needs from this problem (small: no graphs, no tensors)."""
+        return self.n, len(self.terms), self.dtype, self.device, tuple(self.modes), frozenset(self.checked)
+
+    def adopt_checks(self, checks: tuple[int, int, torch.dtype, torch.device, tuple[str, ...], frozenset[int]]) -> bool:
+        """Take over the HVP modes and passed cross-checks of the same loss at another point (``checks()`` of
+        that problem), when n, the number of terms, dtype and device agree; returns whether it did. The
+        cross-check guards against backward functions that are not twice differentiable; that is a property
+        of the operations, the same at every point unless the loss branches on the parameters' values
+        (:class:`~warmup_theory.numerics.curvature.tracker.CurvatureTracker` re-checks every ``recheck_every``
+        measurements)."""
+        n, terms, dtype, device, modes, checked = checks
+        if (n, terms, dtype, device) != (self.n, len(self.terms), self.dtype, self.device):
+            return False
+        self.modes = list(modes)
+        self.checked = set(checked)
+        return True
 
     def clear_graphs_of(self, i: int) -> None:
         """Free the cached gradient graph of term ``i`` (if any)."""

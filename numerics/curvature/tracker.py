@@ -89,7 +89,11 @@ class CurvatureTracker:
     starts, ``warm_noise`` and ``reorth`` (Lanczos; ``reorth="none"`` makes each measurement cost little
     more than its HVPs at training-scale n, with a wider certified bracket). The tracker keeps one
     :class:`~warmup_theory.numerics.curvature.lanczos.LanczosWorkspace` (the basis memory, k_max n 8 bytes)
-    between measurements.
+    between measurements. ``recheck_every`` (default 10): the cross-check of each point's first HVP
+    against forward-over-reverse (:mod:`~warmup_theory.numerics.curvature.hvp`) is made at every
+    ``recheck_every``-th measurement only; in between the modes and passed checks carry over
+    (``FlatProblem.adopt_checks``): one forward-over-reverse product fewer per measurement (its effect on
+    the tracking benchmark's wall time was within that run's noise).
 
     Warm start. Measurement i > 0 starts Lanczos from v = v_w + eps g, normalised, where v_w is the
     previous measurement's unit Ritz vector, g ~ N(0, I_n) is drawn fresh from the tracker's
@@ -113,9 +117,13 @@ class CurvatureTracker:
     def __init__(self, path: str | os.PathLike[str] | None = None, *, every: int = 10,
                  method: str = "lanczos", tol: float = 1e-6, max_hvps: int | None = None,
                  delta: float = 1e-3, stop: str = "bracket", seed: int = 0,
-                 warm_noise: float = WARM_NOISE, reorth: str = "full") -> None:
+                 warm_noise: float = WARM_NOISE, reorth: str = "full", recheck_every: int = 10) -> None:
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be an integer in [1, inf), got {every!r}")
+        if isinstance(recheck_every, bool) or not isinstance(recheck_every, int) or recheck_every < 1:
+            raise ValueError(f"recheck_every must be an integer in [1, inf), got {recheck_every!r}")
+        self.recheck_every = recheck_every
+        self._checks: Any = None  # FlatProblem.checks() of the last measurement
         self.path = None if path is None else os.fspath(path)
         self.every = every
         # warm_noise reaches every run: solve_problem uses it whenever the method is (or resolves to) Lanczos
@@ -161,9 +169,12 @@ class CurvatureTracker:
         self._t += 1
         record = None
         if t % self.every == 0:
+            if self._checks is not None and len(self.records) % self.recheck_every != 0:
+                full.adopt_checks(self._checks)  # skip the first product's cross-check (FlatProblem.adopt_checks)
             loss = full.loss()
             res = solve_problem(full, v0=self._last, generator=self.generator, **self.options)
             self._last = res
+            self._checks = full.checks()
             cons = same = direc = None
             if self._prev is not None:
                 w_prev, g_prev = self._prev
