@@ -267,6 +267,8 @@ def test_tracker_carries_cross_checks_over_and_rechecks(monkeypatch: pytest.Monk
     assert vals1 == pytest.approx(vals3, rel=1e-12)
     with pytest.raises(ValueError, match="recheck_every"):
         CurvatureTracker(recheck_every=0)
+    with pytest.raises(ValueError, match="reorth"):
+        CurvatureTracker(reorth="partial")  # at construction, not at the first measurement
 
 
 def test_adopt_checks_needs_the_same_problem_shape() -> None:

@@ -46,7 +46,7 @@ import torch
 
 from warmup_theory.numerics.curvature.certificate import WARM_NOISE, check_warm_noise
 from warmup_theory.numerics.curvature.hvp import FlatProblem
-from warmup_theory.numerics.curvature.lanczos import LanczosWorkspace
+from warmup_theory.numerics.curvature.lanczos import REORTH, LanczosWorkspace
 from warmup_theory.numerics.curvature.model import model_problem
 from warmup_theory.numerics.curvature.result import SpectralNormResult
 from warmup_theory.numerics.curvature.spectral_norm import solve_problem
@@ -86,8 +86,9 @@ class CurvatureTracker:
     ``"lanczos"``), ``tol``, ``max_hvps``, ``delta``, ``stop`` as in
     :func:`~warmup_theory.numerics.curvature.hessian_spectral_norm` (``stop="residual"`` profits from the warm
     start; ``"bracket"`` does not, see benchmarks/RESULTS.md), ``seed`` for the random
-    starts, ``warm_noise`` and ``reorth`` (Lanczos; ``reorth="none"`` makes each measurement cost little
-    more than its HVPs at training-scale n, with a wider certified bracket). The tracker keeps one
+    starts, ``warm_noise`` and ``reorth`` (Lanczos; ``reorth="none"`` drops the Gram-Schmidt pass, with a
+    wider certified bracket; at ~9 warm-started products per measurement it saved no measurable time on the
+    203,530-parameter benchmark, benchmarks/RESULTS.md). The tracker keeps one
     :class:`~warmup_theory.numerics.curvature.lanczos.LanczosWorkspace` (the basis memory, k_max n 8 bytes)
     between measurements. ``recheck_every`` (default 10): the cross-check of each point's first HVP
     against forward-over-reverse (:mod:`~warmup_theory.numerics.curvature.hvp`) is made at every
@@ -122,6 +123,8 @@ class CurvatureTracker:
             raise ValueError(f"every must be an integer in [1, inf), got {every!r}")
         if isinstance(recheck_every, bool) or not isinstance(recheck_every, int) or recheck_every < 1:
             raise ValueError(f"recheck_every must be an integer in [1, inf), got {recheck_every!r}")
+        if reorth not in REORTH:
+            raise ValueError(f"reorth must be one of {REORTH}, got {reorth!r}")
         self.recheck_every = recheck_every
         self._checks: Any = None  # FlatProblem.checks() of the last measurement
         self.path = None if path is None else os.fspath(path)
