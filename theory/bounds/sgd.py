@@ -76,7 +76,6 @@ known to the toolkit.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import mpmath
@@ -86,6 +85,7 @@ from warmup_theory.theory.bounds.common import NONNEG, POS, backend, checked
 from warmup_theory.theory.bounds.sgd_common import (
     check_delta,
     distance_for_gap,
+    float_or_inf,
     gap_from_distance,
     gap_from_distance_mpf,
     sgd_sample_ratio,
@@ -284,4 +284,4 @@ def sgd_pl_fixed_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *, b
             k = mpmath.ceil(mpmath.ceil(mpmath.log(mpmath.mpf(X0v) / mpmath.mpf(xev)) / rate) + 1 / x)
         else:
             k = mpmath.ceil(mpmath.log(mpmath.mpf(X0v) / (mpmath.mpf(xev) * mpmath.mpf(delta))) / rate)
-        return float(k) if k < mpmath.mpf("1e308") else math.inf
+        return float_or_inf(k)

@@ -39,8 +39,8 @@ import sympy as sp
 from warmup_theory.theory.bounds.common import POS, acosh_1p_ratio, backend, checked
 from warmup_theory.theory.bounds.steps import _check_H
 
-__all__ = ["sgd_sample_ratio", "sgd_step_factor", "gap_from_distance", "gap_from_distance_mpf", "distance_for_gap",
-           "check_sgd_args", "check_delta", "check_int"]
+__all__ = ["sgd_sample_ratio", "sgd_step_factor", "gap_from_distance", "gap_from_distance_mpf",
+           "gap_from_distance_exact", "distance_for_gap", "check_sgd_args", "check_delta", "check_int", "float_or_inf"]
 
 
 def check_int(name: str, value: Any, low: int) -> int:
@@ -115,8 +115,7 @@ def gap_from_distance(H0: Any, H1: Any, X: Any) -> Any:
                          otherwise=lambda: H0 * (sp.cosh(sp.sqrt(H1 * X)) - 1) / H1)
     if H1 == 0:
         return H0 * X / 2
-    v = gap_from_distance_mpf(H0, H1, X)
-    return float(v) if v < mpmath.mpf("1e308") else math.inf
+    return float_or_inf(gap_from_distance_mpf(H0, H1, X))
 
 
 def gap_from_distance_mpf(H0: float, H1: float, X: Any) -> Any:
@@ -127,6 +126,18 @@ def gap_from_distance_mpf(H0: float, H1: float, X: Any) -> Any:
         if H1 == 0:
             return mpmath.mpf(H0) * X / 2
         return 2 * mpmath.mpf(H0) / mpmath.mpf(H1) * mpmath.sinh(mpmath.sqrt(mpmath.mpf(H1) * X) / 2) ** 2
+
+
+def gap_from_distance_exact(H0: Any, H1: Any, X: Any) -> Any:
+    """h(X) not rounded to a float, arguments already validated: sympy on the symbolic path, an mpmath number
+    (:func:`gap_from_distance_mpf`, no overflow) on the numeric one."""
+    ops, (h0, h1, x) = backend(H0, H1, X)
+    return gap_from_distance(h0, h1, x) if ops.symbolic else gap_from_distance_mpf(h0, h1, x)
+
+
+def float_or_inf(v: Any) -> float:
+    """An mpmath number (a count or a bound, >= 0) as a float, ``inf`` past the float range."""
+    return float(v) if v < mpmath.mpf("1e308") else math.inf
 
 
 def distance_for_gap(H0: Any, H1: Any, eps: Any) -> Any:

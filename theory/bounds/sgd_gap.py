@@ -30,14 +30,13 @@ Every count is 0 when G <= ε (no iterate can exceed ε).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import mpmath
 import sympy as sp
 
 from warmup_theory.theory.bounds.common import backend
-from warmup_theory.theory.bounds.sgd_common import gap_from_distance, gap_from_distance_mpf
+from warmup_theory.theory.bounds.sgd_common import float_or_inf, gap_from_distance_exact
 
 __all__ = ["pl_adaptive_gap_count", "pl_fixed_gap_count", "aiming_random_iterate_count", "GUARANTEES",
            "check_guarantee"]
@@ -55,12 +54,6 @@ def check_guarantee(guarantee: Any, delta: Any, allowed: tuple[str, ...]) -> Non
                          f"with guarantee={guarantee!r}")
 
 
-def _h(H0: Any, H1: Any, X0: Any) -> Any:
-    """G = h(X0): sympy on the symbolic path, an mpmath number (no overflow) on the numeric one."""
-    ops, (h0, h1, x0) = backend(H0, H1, X0)
-    return gap_from_distance(h0, h1, x0) if ops.symbolic else gap_from_distance_mpf(h0, h1, x0)
-
-
 def _rate_count(G: Any, eps: Any, one_minus_rate: Any, symbolic: bool) -> Any:
     """ceil(log(G/ε)/(−log q)) for a contraction factor q (1 when q <= 0), 0 when G <= ε."""
     if symbolic:
@@ -71,7 +64,7 @@ def _rate_count(G: Any, eps: Any, one_minus_rate: Any, symbolic: bool) -> Any:
         return 1.0
     with mpmath.workdps(40):
         k = mpmath.ceil(mpmath.log(mpmath.mpf(G) / mpmath.mpf(eps)) / (-mpmath.log(mpmath.mpf(one_minus_rate))))
-    return float(k) if k < mpmath.mpf("1e308") else math.inf
+    return float_or_inf(k)
 
 
 def pl_adaptive_gap_count(H0: Any, H1: Any, mu: Any, a: Any, b: Any, c: Any, M: Any, X0: Any, eps: Any) -> Any:
@@ -82,7 +75,7 @@ def pl_adaptive_gap_count(H0: Any, H1: Any, mu: Any, a: Any, b: Any, c: Any, M: 
     0.0
     """
     ops, (H0, H1, mu, a, b, c, M, X0, eps) = backend(H0, H1, mu, a, b, c, M, X0, eps)
-    G = _h(H0, H1, X0)
+    G = gap_from_distance_exact(H0, H1, X0)
     if ops.symbolic:
         return _rate_count(G, eps, 1 - c * mu / (2 * a * H0 + b * H1 * M * mu * X0), True)
     with mpmath.workdps(40):
@@ -97,7 +90,7 @@ def pl_fixed_gap_count(H0: Any, H1: Any, X0: Any, rho: Any, eps: Any) -> Any:
     11.0
     """
     ops, (H0, H1, X0, eps) = backend(H0, H1, X0, eps)
-    return _rate_count(_h(H0, H1, X0), eps, rho, ops.symbolic or isinstance(rho, sp.Basic))
+    return _rate_count(gap_from_distance_exact(H0, H1, X0), eps, rho, ops.symbolic or isinstance(rho, sp.Basic))
 
 
 def aiming_random_iterate_count(H0: Any, H1: Any, a: Any, b: Any, c: Any, M: Any, X0: Any, eps: Any) -> Any:
@@ -107,11 +100,11 @@ def aiming_random_iterate_count(H0: Any, H1: Any, a: Any, b: Any, c: Any, M: Any
     0.0
     """
     ops, (H0, H1, a, b, c, M, X0, eps) = backend(H0, H1, a, b, c, M, X0, eps)
-    G = _h(H0, H1, X0)
+    G = gap_from_distance_exact(H0, H1, X0)
     if ops.symbolic:
         return sp.Piecewise((0, G <= eps), (sp.ceiling(X0 * (a * H0 + b * H1 * M * G) / (c * eps)), True))
     if G <= eps:
         return 0.0
     with mpmath.workdps(40):
         k = mpmath.ceil(mpmath.mpf(X0) * (a * mpmath.mpf(H0) + b * mpmath.mpf(H1) * M * G) / (c * mpmath.mpf(eps)))
-    return float(k) if k < mpmath.mpf("1e308") else math.inf
+    return float_or_inf(k)

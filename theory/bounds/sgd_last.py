@@ -43,8 +43,6 @@ the symbolic path the hypotheses η < 2/G_f and max(2/a, 1/b) < 2 are the caller
 
 from __future__ import annotations
 
-import math
-import numbers
 from typing import Any
 
 import mpmath
@@ -52,9 +50,10 @@ import sympy as sp
 
 from warmup_theory.theory.bounds.common import NONNEG, POS, backend, checked
 from warmup_theory.theory.bounds.sgd_common import (
+    check_int,
     check_sgd_args,
-    gap_from_distance,
-    gap_from_distance_mpf,
+    float_or_inf,
+    gap_from_distance_exact,
     sgd_step_factor,
 )
 from warmup_theory.theory.bounds.steps import _check_H
@@ -85,10 +84,7 @@ def convex_last_iterate_constants(H0: Any, H1: Any, dist0: Any, *, schedule: str
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     ops, (h0, h1, d) = backend(H0, H1, dist0)
     X0 = d * d
-    if ops.symbolic:
-        G = gap_from_distance(h0, h1, X0)
-    else:
-        G = gap_from_distance_mpf(h0, h1, mpmath.mpf(X0))
+    G = gap_from_distance_exact(h0, h1, X0)
     if schedule == "adaptive":
         if eta is not None:
             raise ValueError(f"eta applies to schedule='fixed' only, got eta={eta!r}")
@@ -134,15 +130,13 @@ def sgd_convex_last_iterate_gap(H0: Any, H1: Any, dist0: Any, T: int, *, batch: 
     >>> sgd_convex_last_iterate_gap(1.0, 0.0, 1.0, 0, batch=1, n=2)   # T = 0: G = H0·X0/2
     0.5
     """
-    if isinstance(T, bool) or not isinstance(T, numbers.Integral) or T < 0:
-        raise ValueError(f"T must be an integer >= 0, got {T!r}")
-    T = int(T)
+    T = check_int("T", T, 0)
     G, D, lam, sym = _common(H0, H1, dist0, batch, n, replacement, schedule, eta, a, b)
     if sym:
         return sp.Min(G, D * (sp.Rational(2, T + 2)) ** lam)
     with mpmath.workdps(40):
         val = min(G, D * (mpmath.mpf(2) / (T + 2)) ** lam)
-    return float(val) if val < mpmath.mpf("1e308") else math.inf
+    return float_or_inf(val)
 
 
 def sgd_convex_last_iterate_iterations(H0: Any, H1: Any, dist0: Any, eps: Any, *, batch: int, n: int,
@@ -165,4 +159,4 @@ def sgd_convex_last_iterate_iterations(H0: Any, H1: Any, dist0: Any, eps: Any, *
         return 0.0
     with mpmath.workdps(40):
         k = mpmath.ceil(max(2 * (D / mpmath.mpf(eps)) ** (1 / lam) - 2, 0))
-    return float(k) if k < mpmath.mpf("1e308") else math.inf
+    return float_or_inf(k)
