@@ -207,7 +207,7 @@ def sgd_pl_adaptive_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *
     c = _c(ops, theta, a, b)
     M = _exact_M(batch, n, replacement) if ops.symbolic else M
     if guarantee == "expected-gap":
-        return pl_adaptive_gap_count(H0, H1, mu, a, b, c, M, X0, backend(eps)[1][0])
+        return pl_adaptive_gap_count(H0, H1, mu, a, b, c, M, X0, eps)
     K = 2 * a * H0 / (c * mu) * (1 + ops.log(ops.max(X0, xe) / xe)) + b * H1 * M * X0 / c
     return _finish(ops, K, delta, X0 <= xe)
 
@@ -270,13 +270,12 @@ def sgd_pl_fixed_iterations(H0: Any, H1: Any, mu: Any, gap0: Any, eps: Any, *, b
             raise ValueError(f"eta must be in (0, 2*theta/G) = (0, {float(2 * th / G)!r}), G = 2*H0 + H1*h(X0), "
                              f"got {eta!r}")
         e = mpmath.mpf(float(eta))
-    if guarantee == "expected-gap":
-        with mpmath.workdps(40):
-            return pl_fixed_gap_count(H0v, H1v, X0v, 1 - e * (2 * th - e * G) * muv / 2, float(eps))
-    if X0v <= xev:
-        return 0.0
     with mpmath.workdps(40):
         x = e * (2 * th - e * G) * muv / 2  # 1 − ρ
+        if guarantee == "expected-gap":
+            return pl_fixed_gap_count(H0v, H1v, X0v, 1 - x, eps)
+        if X0v <= xev:
+            return 0.0
         if x >= 1:
             return 1.0
         rate = -mpmath.log1p(-x)  # −log ρ
