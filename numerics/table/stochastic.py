@@ -50,6 +50,7 @@ from warmup_theory.numerics.problems.shared_minimiser import (
     no_interpolation_pair,
     shared_minimiser_sum,
 )
+from warmup_theory.numerics.table.summary import fit, short_name
 from warmup_theory.theory import stochastic_witness as SW
 from warmup_theory.theory.bounds import sgd as S
 
@@ -209,8 +210,6 @@ def to_screen(rows: Sequence[dict[str, Any]]) -> str:
     >>> print(to_screen(rows).splitlines()[2])
     xxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxxxx warmup      3.0      4.0     1        3.2 ± 0.1        90       900       500  ok
     """
-    from warmup_theory.numerics.table.summary import fit, short_name
-
     head = " ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(_SCREEN))
     lines, notes = [head, "-" * len(head)], []
     for r in rows:
@@ -266,7 +265,6 @@ def run_stochastic_table(out: Path, *, quick: bool = False, seed: int = 0, devic
     import json
     import time
 
-    from warmup_theory.numerics.table.summary import fit
 
     t0 = time.perf_counter()
     hist: dict[str, Any] = {}
