@@ -27,7 +27,7 @@ import torch
 from warmup_theory.numerics.gd import run_sgd
 from warmup_theory.numerics.problems.finite_sum import FiniteSumProblem
 from warmup_theory.numerics.problems.shared_minimiser import consistent_least_squares, shared_minimiser_sum
-from warmup_theory.proofs_checks.claims.stochastic import _batches, _point, step_expansion
+from warmup_theory.proofs_checks.claims.stochastic import _batches, _point, random_sum, step_expansion
 from warmup_theory.proofs_checks.claims.stochastic_theorems import _fit
 from warmup_theory.proofs_checks.framework import Proof, claim
 from warmup_theory.theory.bounds import sgd_last as L
@@ -171,8 +171,6 @@ def _step_check(rng: np.random.Generator) -> tuple[float, float]:
 
 def _observed(sched: str) -> Callable[[np.random.Generator], tuple[float, float]]:
     """(upper 99 % CLT bound of the mean gap at K over 200 SGD seeds, ε), K = the calculator's count."""
-    from warmup_theory.proofs_checks.claims.stochastic import random_sum
-
     def one(rng: np.random.Generator) -> tuple[float, float]:
         while True:
             pr = random_sum(rng)
