@@ -73,6 +73,8 @@ def test_bad_eps_dist_and_horizon() -> None:
 
 def test_the_expected_gap_rises_on_the_ridge_pair_by_two_routes() -> None:
     g0, g_warm, g_fix = SL.rising_instance()            # exact sympy
+    # the values quoted in theory.bounds.sgd's docstring
+    assert (g0, g_warm, g_fix) == (sp.Rational(1, 2), sp.Rational(96381, 192200), sp.Rational(4621, 7688))
     pr = SL._ridge_pair(math.sqrt(30.0), 0.0)
     w0 = torch.tensor([[1.0, 0.0]], dtype=torch.float64)
     for e, want in ((1 / 310, g_warm), (1 / 62, g_fix)):
@@ -125,6 +127,8 @@ def test_aiming_of_f_alone_lets_the_warm_up_step_raise_the_expected_distance() -
     nxt = [x - sp.diff(fi, w).subs(w, x) / (10 * H0 + 20 * H1 * fi.subs(w, x)) for fi in (f1, f2)]
     assert sp.diff(f1, w).subs(w, x) * x < 0                  # f_1 does not aim at 0 there
     assert sum(v**2 for v in nxt) / 2 - x**2 > 0               # E[dist(w⁺, X*)²] > dist(w, X*)²
+    # the values quoted in theory.bounds.sgd's docstring: E[X⁺] − X = +0.00152, Δ_1 = 0.0099
+    assert round(float(sum(v**2 for v in nxt) / 2 - x**2), 5) == 0.00152 and round(float(f1.subs(w, x)), 4) == 0.0099
 
 
 def test_a_sympy_eta_is_range_checked_on_the_numeric_path() -> None:
