@@ -125,3 +125,21 @@ def test_bad_guarantee_names_the_argument(fn, kw: dict, match: str) -> None:
         fn(1.0, 1.0, 0.5, 1.0, 1e-3, batch=1, n=4, **kw)
     with pytest.raises(ValueError, match="not proved under aiming alone"):
         sgd_aiming_adaptive_iterations(1.0, 1.0, 1.0, 1.0, 1e-3, batch=1, n=4, guarantee="expected-gap")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.1, 5.0), st.floats(1e-3, 2.0), st.floats(0.05, 2.0), st.floats(1e-4, 0.5), st.integers(1, 6),
+       st.integers(0, 6), st.booleans())
+def test_random_iterate_count_at_positive_H1_matches_an_mpmath_evaluation(h0: float, h1: float, d: float, eps: float,
+                                                                          B: int, extra: int, repl: bool) -> None:
+    """The table's gap_bound on rows without PL: ceil(X0(aH0 + bH1·M·G)/(cε)), G = (H0/H1)(cosh√(H1X0) − 1) by
+    cosh (the calculator uses the sinh² form), (a, b) = (10, 20), θ = 1: c = 1.8; 0 when G <= ε."""
+    n = B + extra
+    M = n if repl else n / B
+    with mpmath.workdps(50):
+        X0 = mpmath.mpf(d) ** 2
+        G = h0 / mpmath.mpf(h1) * (mpmath.cosh(mpmath.sqrt(h1 * X0)) - 1)
+        want = 0.0 if G <= eps else float(mpmath.ceil(X0 * (10 * h0 + 20 * h1 * M * G) / (mpmath.mpf("1.8") * eps)))
+    got = sgd_aiming_adaptive_iterations(h0, h1, 1.0, d, eps, batch=B, n=n, replacement=repl,
+                                         guarantee="random-iterate")
+    assert abs(got - want) <= 1 + 1e-12 * want
