@@ -33,12 +33,11 @@ x, t, u = sp.symbols("x t u", nonnegative=True)
 
 
 def _count(pr: Any, kind: str, X0v: float, B: int, eps: float) -> float:
-    kw: dict[str, Any] = dict(batch=B, n=pr.n, dist0=math.sqrt(X0v))
     if kind == "aiming":
         return float(S.sgd_aiming_adaptive_iterations(pr.H0, pr.H1, 1.0, math.sqrt(X0v), eps, batch=B, n=pr.n,
                                                       guarantee="random-iterate"))
     fn = S.sgd_pl_fixed_iterations if kind == "fixed" else S.sgd_pl_adaptive_iterations
-    return float(fn(pr.H0, pr.H1, pr.mu, 1.0, eps, guarantee="expected-gap", **kw))
+    return float(fn(pr.H0, pr.H1, pr.mu, 1.0, eps, batch=B, n=pr.n, dist0=math.sqrt(X0v), guarantee="expected-gap"))
 
 
 def _observed(kind: str) -> Callable[[np.random.Generator], tuple[float, float]]:
