@@ -13,6 +13,8 @@ import pytest
 import scipy.linalg
 import torch
 
+import warmup_theory.numerics.curvature.certificate as cert
+import warmup_theory.numerics.curvature.lanczos as lanczos_mod
 from warmup_theory.numerics.curvature import hessian_spectral_norm
 from warmup_theory.numerics.curvature.certificate import certifies_below, lanczos_upper_bound
 from warmup_theory.numerics.curvature.lanczos import basis_bytes, lanczos_norm
@@ -301,3 +303,55 @@ def test_basis_stays_orthonormal_on_a_clustered_spectrum(basis_dtype: torch.dtyp
     truth = float(torch.linalg.eigvalsh(A).abs().max())
     assert abs(out["value"] - truth) <= 1e-12 * truth
     assert out["lower"] <= truth * (1 + 1e-13) and truth <= out["upper"] * (1 + 1e-13)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_node_values_from_running_sums_match_the_direct_product(seed: int) -> None:
+    """_Candidates builds log P at the Ritz nodes from running sums of log|node - theta|; the direct product
+    over the deflated roots (_log_p, as the search evaluates P at U) must give the same values, -inf included
+    (a node on a deflated root), also with repeated Ritz values."""
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(2, 70))
+    theta = np.sort(rng.normal(size=m))
+    if seed % 3 == 0:
+        theta[-2] = theta[-1]  # a double top Ritz value
+    w = rng.dirichlet(np.ones(m))
+    allowance = float(rng.choice([0.0, 1e-12]))
+    cand = cert._Candidates(theta, w, log_c=-5.0, allowance=allowance, max_top=6, max_bottom=2,
+                            breakdown=bool(seed % 2))
+    nodes = np.concatenate([theta - allowance, theta, theta + allowance])
+    direct = cert._log_p(np.broadcast_to(nodes, (cand.size, 3 * m)), cand.killed, cand.k, cand.lo, cand.hi)
+    direct = direct.reshape(cand.size, 3, m).max(axis=1)
+    assert np.array_equal(np.isneginf(direct), np.isneginf(cand.logp_theta))
+    fin = np.isfinite(direct)
+    assert np.allclose(cand.logp_theta[fin], direct[fin], rtol=1e-13, atol=1e-11)
+
+
+@pytest.mark.parametrize("case", ["full", "none", "breakdown", "residual"])
+def test_skipped_eigensolves_leave_the_run_unchanged(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Steps where no test is due skip the tridiagonal eigensolve; forcing it at every step must give the
+    identical run (same products, steps, bracket), and the skipping must really happen."""
+    if case == "breakdown":  # three distinct eigenvalues: breakdown at step 3
+        q, _ = torch.linalg.qr(torch.randn(60, 60, generator=gen(5), dtype=F64))
+        A = (q * torch.tensor([2.0] * 20 + [-1.0] * 20 + [0.5] * 20, dtype=F64)) @ q.T
+    else:
+        A = sym(200, 3, outlier=0.2)
+    kw = dict(tol=1e-8, max_hvps=120, v0=None, delta=1e-3, reorth="none" if case == "none" else "full",
+              stop="residual" if case == "residual" else "bracket")
+    calls = {"n": 0}
+    real = scipy.linalg.eigh_tridiagonal
+
+    def counted(*a: Any, **k: Any) -> Any:
+        calls["n"] += 1
+        return real(*a, **k)
+
+    monkeypatch.setattr(lanczos_mod.scipy.linalg, "eigh_tridiagonal", counted)
+    fast = lanczos_norm(lambda v: A @ v, A.shape[0], generator=gen(1), **kw)
+    skipped = fast["steps"] - calls["n"]
+    monkeypatch.setattr(lanczos_mod, "_ritz_needed", lambda *a: True)
+    calls["n"] = 0
+    slow = lanczos_norm(lambda v: A @ v, A.shape[0], generator=gen(1), **kw)
+    assert calls["n"] >= slow["steps"]
+    for key in ("hvps", "steps", "lower", "upper", "residual", "converged", "eigenvalue"):
+        assert fast[key] == slow[key], key
+    assert skipped > (3 if case in ("full", "none") else -1)  # residual runs and breakdowns test every step

@@ -71,6 +71,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -149,6 +150,28 @@ def _log_p(lam: np.ndarray, killed: np.ndarray, k: np.ndarray, lo: np.ndarray, h
 _GRID = np.logspace(-15, 3, 37)
 
 
+@functools.lru_cache(maxsize=256)
+def _layout(m: int, max_top: int, max_bottom: int, breakdown: bool) -> tuple[np.ndarray, ...]:
+    """The candidates of m Ritz values, which depend on m alone: s (top roots deflated), r (bottom roots),
+    the (C, max_top + max_bottom) mask and indices (into the ascending Ritz values) of the deflated roots
+    (columns < max_bottom hold the r smallest, the others the s largest), and the Chebyshev degree k
+    (deg q = m - 1, or m at a breakdown, minus s + r; k >= 1). Cached: a Lanczos run asks for every m once
+    per certificate test. The arrays are read-only."""
+    s_grid, r_grid = np.meshgrid(np.arange(max_top + 1), np.arange(max_bottom + 1), indexing="ij")
+    s_all, r_all = s_grid.ravel(), r_grid.ravel()
+    deg = m if breakdown else m - 1  # the largest degree of q = sqrt(P)
+    keep = (deg - s_all - r_all >= 1) & (s_all + r_all < m)
+    sv, rv = s_all[keep], r_all[keep]
+    cols = np.arange(max(max_top + max_bottom, 1))[None, :]
+    low = (cols < max_bottom) & (cols < rv[:, None])
+    high = (cols >= max_bottom) & (cols - max_bottom < sv[:, None])
+    idx = np.clip(np.where(low, cols, m - 1 - (cols - max_bottom)), 0, max(m - 1, 0))
+    out = (sv, rv, low | high, idx, (deg - sv - rv).astype(np.float64))
+    for a in out:
+        a.setflags(write=False)
+    return out
+
+
 class _Candidates:
     """The candidate polynomials of :func:`lanczos_upper_bound` for one Lanczos run, as arrays."""
 
@@ -170,29 +193,29 @@ class _Candidates:
                              f"{recurrence_error!r}")
         self.log_q2, self.f_err, self.allowance = math.log(basis_norm2), float(recurrence_error), allowance
         self.theta_s, self.w_s = theta_s, w_s
-        s_grid, r_grid = np.meshgrid(np.arange(max_top + 1), np.arange(max_bottom + 1), indexing="ij")
-        s_all, r_all = s_grid.ravel(), r_grid.ravel()
-        deg = m if breakdown else m - 1  # the largest degree of q = sqrt(P)
-        keep = (deg - s_all - r_all >= 1) & (s_all + r_all < m)
-        sv, rv = s_all[keep], r_all[keep]
+        sv, rv, deflated, idx, k = _layout(m, max_top, max_bottom, breakdown)
         self.size = c = int(sv.size)
         if not c:  # m < 2 (m < 1 at a breakdown): no polynomial (callers return inf / False)
             self.u0 = np.empty(0)
             return
-        # deflated roots: columns < max_bottom hold the r smallest, the others the s largest (NaN: none)
-        cols = np.arange(max(max_top + max_bottom, 1))[None, :]
-        low = (cols < max_bottom) & (cols < rv[:, None])
-        high = (cols >= max_bottom) & (cols - max_bottom < sv[:, None])
-        idx = np.where(low, cols, m - 1 - (cols - max_bottom))
-        self.killed = np.where(low | high, theta_s[np.clip(idx, 0, m - 1)], np.nan)
-        self.k = (deg - sv - rv).astype(np.float64)
+        self.killed = np.where(deflated, theta_s[idx], np.nan)
+        self.k = k
         a, b = theta_s[rv], theta_s[m - 1 - sv]
         narrow = b - a < tiny
         self.lo, self.hi = np.where(narrow, a - tiny, a), np.where(narrow, b + tiny, b)
         kmax = np.where(np.isnan(self.killed), 0.0, np.abs(self.killed)).max(axis=1)
         self.u0 = np.maximum(np.maximum(np.abs(self.lo), np.abs(self.hi)), kmax)
         nodes = np.concatenate([theta_s - allowance, theta_s, theta_s + allowance])
-        logp = _log_p(np.broadcast_to(nodes, (c, 3 * m)), self.killed, self.k, self.lo, self.hi)
+        # log P at the nodes: the deflation part from running sums of log|node - theta| over the r smallest and
+        # the s largest Ritz values (3m (max_top + max_bottom) logs, not C 3m K), plus the Chebyshev part
+        with np.errstate(divide="ignore"):
+            d_low = np.log(np.abs(nodes[:, None] - theta_s[None, :max_bottom]))
+            d_high = np.log(np.abs(nodes[:, None] - theta_s[::-1][None, :max_top]))
+        zero = np.zeros((3 * m, 1))
+        kill_low = np.concatenate([zero, np.cumsum(d_low, axis=1)], axis=1)
+        kill_high = np.concatenate([zero, np.cumsum(d_high, axis=1)], axis=1)
+        x = (2.0 * nodes[None, :] - (self.lo + self.hi)[:, None]) / (self.hi - self.lo)[:, None]
+        logp = 2.0 * (kill_low[:, rv] + kill_high[:, sv]).T + 2.0 * _log_abs_cheb(self.k[:, None], x)
         self.logp_theta = logp.reshape(c, 3, m).max(axis=1)  # (C, m): max of log P over theta_j, theta_j +- e
         terms = logw[None, :] + self.logp_theta
         mx = terms.max(axis=1)

@@ -170,6 +170,24 @@ def _check_finite(w: torch.Tensor) -> None:
         raise ValueError("the Hessian-vector product is not finite at the given parameters")
 
 
+def _ritz_needed(j: int, n: int, steps_max: int, next_test: int, stop: str, history: bool, small_b: bool) -> bool:
+    """Whether step j (0-based) needs the Ritz values and vectors of T_{j+1}: a stop test is due, a history is
+    kept, it is the last possible step, or b may be a breakdown (``small_b``: b <= 16 (j+1) u (max|alpha| +
+    2 max beta) >= the allowance, as ||T||_2 <= max|alpha| + 2 max beta by Gershgorin). Otherwise nothing
+    reads them and the O(m^2) tridiagonal eigensolve is skipped; the run is the same either way."""
+    return history or stop == "residual" or j + 1 in (n, steps_max) or j >= max(2, next_test) or small_b
+
+
+def _next_vector(w: torch.Tensor, b: float, Q: torch.Tensor, j: int,
+                 q: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(q_j, q_{j+1}): row j + 1 of the basis becomes w / b; q_{j+1} is float64 (for a float32 basis, the
+    stored, rounded row cast back, so the run continues from what is stored)."""
+    if Q.dtype == torch.float64:
+        return q, torch.div(w, b, out=Q[j + 1])  # one pass: the new row is written in place
+    Q[j + 1] = w.div_(b)
+    return q, Q[j + 1].to(torch.float64)
+
+
 def _nonorth_terms(m: int, n: int, u_basis: float, f_err2: float) -> tuple[float, float]:
     """``basis_norm2`` and ``recurrence_error`` of the certificate for m unit-normalised vectors that
     are not orthogonal: ||Q_m||_2^2 <= ||Q_m||_F^2 <= m (1 + (n + 3) u + u_basis)^2 (normalisation by a
@@ -234,6 +252,9 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     f_err2 = 0.0  # reorth="none": running bound on ||F_m||_F^2 (certificate.py)
     f_beta2: float | None = None  # reorth="none" broke down: f_err2 + f_beta2 >= ||F_m + beta_m q e_m^T||_F^2
     w64: torch.Tensor | None = None
+    a_max = b_max = 0.0  # max |alpha_i|, max beta_i so far
+    coef_np = np.zeros(2)
+    coef = torch.from_numpy(coef_np)
     next_test, last_margin = 0, (-1, -math.inf, NEXT_TEST_RATE)  # when to test the certificate next
     k = 0  # the run is on H / 2**k (scaling.operator_exponent of the first product; 0 at normal scales)
     for j in range(steps_max):
@@ -254,7 +275,8 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
         a = float(q @ w)
         alpha.append(a)
         if j > 0 and basis_dtype == torch.float64:  # q_prev, q are the rows j-1, j of Q: one fused pass
-            w.addmv_(Q[j - 1: j + 1].T, torch.tensor([-beta[-1], -a], dtype=torch.float64, device=device))
+            coef_np[:] = (-beta[-1], -a)  # (a CPU coef shares this memory; no tensor is built per step)
+            w.addmv_(Q[j - 1: j + 1].T, coef if coef.device == device else coef.to(device))
         else:
             w.add_(q, alpha=-a)
             if j > 0:
@@ -274,7 +296,14 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             f_err2 += step_err ** 2
         if not (math.isfinite(a) and math.isfinite(b)):
             raise ValueError("the Hessian-vector product is not finite at the given parameters")
-        theta, S = scipy.linalg.eigh_tridiagonal(np.array(alpha), np.array(beta))
+        a_max = max(a_max, abs(a))
+        if not _ritz_needed(j, n, steps_max, next_test, stop, history is not None,
+                            b <= 16.0 * (j + 1) * u_basis * max(a_max + 2.0 * b_max, b)):
+            beta.append(b)
+            b_max = max(b_max, b)
+            q_prev, q = _next_vector(w, b, Q, j, q)
+            continue
+        theta, S = scipy.linalg.eigh_tridiagonal(np.array(alpha), np.array(beta), check_finite=False)
         scale = float(np.max(np.abs(theta)))
         q2, f_err = (1.0, 0.0) if full else _nonorth_terms(j + 1, n, u_basis, f_err2)
         # Rounding allowance on Ritz values (backward stability of Lanczos with full
@@ -300,6 +329,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             f_beta2 = (step_err + b * (1.0 + (n + 3) * _EPS)) ** 2 - step_err ** 2
             break
         beta.append(b)
+        b_max = max(b_max, b)
         if stop == "residual":
             top = int(np.argmax(np.abs(theta)))
             if b * abs(S[-1, top]) <= tol * scale:
@@ -331,12 +361,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             history.append((hvps, scale_back(scale, k), math.inf))
         if j + 1 == steps_max:
             break
-        q_prev = q  # float64: the start, w / b, or the stored row cast back
-        if basis_dtype == torch.float64:
-            q = torch.div(w, b, out=Q[j + 1])  # one pass: the new row is written in place
-        else:  # continue from the stored (rounded) vector
-            Q[j + 1] = w.div_(b)
-            q = Q[j + 1].to(torch.float64)
+        q_prev, q = _next_vector(w, b, Q, j, q)
     m = len(alpha)
     if upper_at != m:
         q2, f_err = (1.0, 0.0) if full else _nonorth_terms(m, n, u_basis, f_err2)
