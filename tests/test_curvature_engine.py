@@ -355,3 +355,23 @@ def test_skipped_eigensolves_leave_the_run_unchanged(case: str, monkeypatch: pyt
     for key in ("hvps", "steps", "lower", "upper", "residual", "converged", "eigenvalue"):
         assert fast[key] == slow[key], key
     assert skipped > (3 if case in ("full", "none") else -1)  # residual runs and breakdowns test every step
+
+
+@pytest.mark.parametrize("kind", ["orth", "nonorth", "breakdown"])
+@pytest.mark.parametrize("seed", range(25))
+def test_restricted_search_equals_the_full_search_below_the_bound(seed: int, kind: str) -> None:
+    """margin_and_bound searches only the candidates that certify ``bound``; its U must equal
+    min(bound, lanczos_upper_bound) (the search over every candidate), and its margin certificate_margin."""
+    rng = np.random.default_rng(500 + seed)
+    m = int(rng.integers(2, 50))
+    theta, S = scipy.linalg.eigh_tridiagonal(rng.normal(size=m), np.abs(rng.normal(size=m - 1)) * rng.uniform(.01, 1))
+    kw: dict[str, Any] = dict(log_c=math.log(rng.uniform(1e-8, 1e-2)), allowance=float(rng.choice([0.0, 1e-14])))
+    if kind != "orth":
+        kw.update(basis_norm2=m * (1 + 1e-12), recurrence_error=10.0 ** rng.uniform(-14, -6),
+                  breakdown=kind == "breakdown")
+    full = lanczos_upper_bound(theta, S[0] ** 2, **kw)
+    top = float(np.max(np.abs(theta)))
+    for bound in (top * (1 + 10.0 ** rng.uniform(-8, 0)), full * (1 + 1e-9) if math.isfinite(full) else 2 * top):
+        margin, upper = cert.margin_and_bound(theta, S[0] ** 2, bound=bound, **kw)
+        assert margin == cert.certificate_margin(theta, S[0] ** 2, bound=bound, **kw)
+        assert upper == (min(bound, full) if margin > 0 else math.inf)

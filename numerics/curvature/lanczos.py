@@ -45,8 +45,8 @@ import torch
 
 from warmup_theory.numerics.curvature.certificate import (
     WARM_NOISE,
-    certificate_margin,
     lanczos_upper_bound,
+    margin_and_bound,
     start_vector,
 )
 from warmup_theory.numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
@@ -339,20 +339,19 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             # Skip test (saves time only): if ||H|| <= (1 + tol) theta_top then the extreme Ritz
             # residual obeys r^2 <= (lambda_max - theta)(theta - lambda_min) <= 2 tol theta^2.
             # One evaluation per candidate polynomial decides whether the target width is certified
-            # (certificate_margin > 0); the search for the smallest certified U runs only when it is, or
-            # when a history is requested; after a failed test the next is scheduled by _next_test.
+            # (margin > 0); the search for the smallest certified U then runs on the certifying candidates
+            # only (or on all of them when a history is requested); after a failed test the next is
+            # scheduled by _next_test. `target` itself is certified; the bisection may stop just above it.
             target = scale * (1.0 + tol)
-            margin = certificate_margin(theta, S[0] ** 2, log_c=log_c, allowance=allowance, bound=target,
-                                        basis_norm2=q2, recurrence_error=f_err)
+            margin, found = margin_and_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance, bound=target,
+                                             basis_norm2=q2, recurrence_error=f_err)
             done = margin > 0
             if not done and history is None:
                 next_test, last_margin = _next_test(j, margin, last_margin)
             if done or history is not None:
-                upper = lanczos_upper_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance,
-                                            basis_norm2=q2, recurrence_error=f_err)
+                upper = found if history is None else min(found, lanczos_upper_bound(
+                    theta, S[0] ** 2, log_c=log_c, allowance=allowance, basis_norm2=q2, recurrence_error=f_err))
                 upper_at = j + 1
-                if done:  # `target` itself is certified; the search's bisection may stop just above it
-                    upper = min(upper, target)
             if history is not None:
                 history.append((hvps, scale_back(scale, k), scale_back(upper, k)))
             if done:
