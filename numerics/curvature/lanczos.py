@@ -49,6 +49,7 @@ from warmup_theory.numerics.curvature.certificate import (
     margin_and_bound,
     start_vector,
 )
+from warmup_theory.numerics.curvature.recurrence import _next_vector, _times_pow2, _two_pass_ritz, _update
 from warmup_theory.numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
 
 __all__ = ["lanczos_norm", "basis_bytes", "DGKS", "LanczosWorkspace", "REORTH"]
@@ -60,17 +61,14 @@ _EPS = float(np.finfo(np.float64).eps)
 _MAX = float(np.finfo(np.float64).max)
 
 
-def _times_pow2(w: torch.Tensor, k: int) -> torch.Tensor:
-    """w * 2**k exactly (two steps, so 2**k itself need not be representable)."""
-    if k == 0:
-        return w
-    h = k // 2
-    return (w * 2.0 ** h) * 2.0 ** (k - h)
-
-
 def basis_bytes(n: int, steps: int, dtype: torch.dtype = torch.float64) -> int:
     """Bytes of the preallocated Krylov basis: ``steps`` rows of n entries of ``dtype``."""
     return int(steps) * int(n) * torch.empty((), dtype=dtype).element_size()
+
+
+def _stored_steps(n: int, steps: int, dtype: torch.dtype, memory_budget: int) -> int:
+    """Lanczos steps whose basis fits ``memory_budget`` (at most ``steps``)."""
+    return min(steps, memory_budget // max(basis_bytes(n, 1, dtype), 1))
 
 
 def _check_budget(n: int, steps: int, dtype: torch.dtype, memory_budget: int | None) -> None:
@@ -178,16 +176,6 @@ def _ritz_needed(j: int, n: int, steps_max: int, next_test: int, stop: str, hist
     return history or stop == "residual" or j + 1 in (n, steps_max) or j >= max(2, next_test) or small_b
 
 
-def _next_vector(w: torch.Tensor, b: float, Q: torch.Tensor, j: int,
-                 q: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(q_j, q_{j+1}): row j + 1 of the basis becomes w / b; q_{j+1} is float64 (for a float32 basis, the
-    stored, rounded row cast back, so the run continues from what is stored)."""
-    if Q.dtype == torch.float64:
-        return q, torch.div(w, b, out=Q[j + 1])  # one pass: the new row is written in place
-    Q[j + 1] = w.div_(b)
-    return q, Q[j + 1].to(torch.float64)
-
-
 def _nonorth_terms(m: int, n: int, u_basis: float, f_err2: float) -> tuple[float, float]:
     """``basis_norm2`` and ``recurrence_error`` of the certificate for m unit-normalised vectors that
     are not orthogonal: ||Q_m||_2^2 <= ||Q_m||_F^2 <= m (1 + (n + 3) u + u_basis)^2 (normalisation by a
@@ -209,8 +197,11 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     ``max_hvps - 1`` Lanczos steps). The basis is one preallocated (k_max, n) tensor,
     k_max = min(max_hvps - 1, n), of ``basis_dtype`` on ``device``: k_max * n * 8 bytes for float64
     (4 for float32). ``memory_budget`` (bytes, optional) caps it: ``ValueError`` when the basis does
-    not fit. Reorthogonalisation: full, blocked classical Gram-Schmidt (two matrix-vector products
-    over the basis per pass), a second pass when the DGKS criterion asks for it. A float32 basis
+    not fit. With ``reorth="none"`` the basis is optional and the layout with more steps is taken: as many
+    rows as fit, or no basis (three float64 vectors; m <= max_hvps // 2 steps, the Ritz vector rebuilt by a
+    second pass of the recurrence, ``basis="two-pass"``).
+    Reorthogonalisation: full, blocked classical Gram-Schmidt (two matrix-vector products over the
+    basis per pass), a second pass when the DGKS criterion asks for it. A float32 basis
     halves memory and traffic; the rounding allowance of the certificate then uses u(float32).
     ``warm_noise``: relative size of the Gaussian part mixed into a warm start ``v0``
     (:func:`~warmup_theory.numerics.curvature.certificate.start_vector`).
@@ -232,14 +223,25 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
         raise ValueError(f"basis_dtype must be torch.float64 or torch.float32, got {basis_dtype!r}")
     device = torch.device(device)
     steps_max = min(max_hvps - 1, n)
-    _check_budget(n, steps_max, basis_dtype, memory_budget)
+    _check_budget(n, 0, basis_dtype, memory_budget)  # its type and sign
+    stored = True
+    if not full and memory_budget is not None:  # the basis is optional: the layout with the most steps
+        fit, two_pass = _stored_steps(n, steps_max, basis_dtype, memory_budget), min(max_hvps // 2, n)
+        if fit < two_pass and basis_bytes(n, 3) <= memory_budget:  # three vectors; the Ritz vector later
+            stored, steps_max, basis_dtype = False, two_pass, torch.float64
+        elif fit >= two_pass:
+            steps_max = fit
+    if stored:
+        _check_budget(n, steps_max, basis_dtype, memory_budget)
+    rows = steps_max if stored else 2
     u_basis = _EPS if basis_dtype == torch.float64 else float(torch.finfo(torch.float32).eps)
     q, log_c_delta = start_vector(n, v0, generator, device, warm_noise)
     log_c = log_c_delta + math.log(delta)
-    Q = (workspace or LanczosWorkspace()).basis(steps_max, n, basis_dtype, device)
+    Q = (workspace or LanczosWorkspace()).basis(rows, n, basis_dtype, device)
     Q[0] = q
-    scratch = torch.empty(n, dtype=basis_dtype, device=device)
-    q_prev = torch.zeros(n, dtype=torch.float64, device=device)
+    q0 = q if stored else q.clone()
+    scratch = torch.empty(n if full else 0, dtype=basis_dtype, device=device)  # for _project_out only
+    q_prev = q  # not read before step 1
     alpha: list[float] = []
     beta: list[float] = []
     hvps = 0
@@ -274,9 +276,8 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             w = w.clone()
         a = float(q @ w)
         alpha.append(a)
-        if j > 0 and basis_dtype == torch.float64:  # q_prev, q are the rows j-1, j of Q: one fused pass
-            coef_np[:] = (-beta[-1], -a)  # (a CPU coef shares this memory; no tensor is built per step)
-            w.addmv_(Q[j - 1: j + 1].T, coef if coef.device == device else coef.to(device))
+        if j > 0 and Q.dtype == torch.float64:  # q_prev, q are rows of Q: one fused pass
+            _update(w, Q, j, a, beta[-1], coef_np, coef)
         else:
             w.add_(q, alpha=-a)
             if j > 0:
@@ -301,7 +302,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
                             b <= 16.0 * (j + 1) * u_basis * max(a_max + 2.0 * b_max, b)):
             beta.append(b)
             b_max = max(b_max, b)
-            q_prev, q = _next_vector(w, b, Q, j, q)
+            q_prev, q = _next_vector(w, b, Q, (j + 1) % rows, q)
             continue
         theta, S = scipy.linalg.eigh_tridiagonal(np.array(alpha), np.array(beta), check_finite=False)
         scale = float(np.max(np.abs(theta)))
@@ -360,7 +361,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             history.append((hvps, scale_back(scale, k), math.inf))
         if j + 1 == steps_max:
             break
-        q_prev, q = _next_vector(w, b, Q, j, q)
+        q_prev, q = _next_vector(w, b, Q, (j + 1) % rows, q)
     m = len(alpha)
     if upper_at != m:
         q2, f_err = (1.0, 0.0) if full else _nonorth_terms(m, n, u_basis, f_err2)
@@ -376,8 +377,11 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
                        recurrence_error=f_errn,
                        breakdown_error=None if f_beta2 is None else math.sqrt(f_err2 + f_beta2))
     top = int(np.argmax(np.abs(theta)))
-    s = torch.as_tensor(S[:, top], dtype=basis_dtype, device=device)
-    y = (s @ Q[:m]).to(torch.float64)
+    if stored:
+        y = (torch.as_tensor(S[:, top], dtype=basis_dtype, device=device) @ Q[:m]).to(torch.float64)
+    else:
+        y = _two_pass_ritz(matvec, q0, alpha, beta, S[:, top], k)
+        hvps += m - 1
     y = y / torch.linalg.vector_norm(y)
     hy = matvec(y).to(dtype=torch.float64, device=device).reshape(-1)
     hvps += 1
@@ -399,4 +403,5 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     return dict(value=lower, lower=lower, upper=upper, residual=residual, hvps=hvps,
                 converged=converged, certificate=certificate, reorth=reorth,
                 delta=0.0 if certificate == "deterministic" else delta, eigenvalue=rho, vector=y,
-                steps=m, hv=hy, scale_exp=k, basis_bytes=basis_bytes(n, steps_max, basis_dtype), nonorth=nonorth)
+                steps=m, hv=hy, scale_exp=k, nonorth=nonorth, basis="stored" if stored else "two-pass",
+                basis_bytes=basis_bytes(n, steps_max, basis_dtype) if stored else basis_bytes(n, 3))

@@ -24,7 +24,8 @@ from typing import Any
 import torch
 
 from warmup_theory.numerics.curvature.certificate import power_upper_bound, start_vector
-from warmup_theory.numerics.curvature.lanczos import _MAX, _times_pow2
+from warmup_theory.numerics.curvature.lanczos import _MAX
+from warmup_theory.numerics.curvature.recurrence import _times_pow2
 from warmup_theory.numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
 
 __all__ = ["power_norm"]

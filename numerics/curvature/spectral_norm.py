@@ -47,8 +47,9 @@ import torch
 from warmup_theory.numerics.curvature.certificate import WARM_NOISE, lanczos_upper_bound
 from warmup_theory.numerics.curvature.dense import DENSE_MAX, dense_norm
 from warmup_theory.numerics.curvature.hvp import FlatProblem, flatten_params
-from warmup_theory.numerics.curvature.lanczos import REORTH, LanczosWorkspace, _times_pow2, basis_bytes, lanczos_norm
+from warmup_theory.numerics.curvature.lanczos import REORTH, LanczosWorkspace, basis_bytes, lanczos_norm
 from warmup_theory.numerics.curvature.power import power_norm
+from warmup_theory.numerics.curvature.recurrence import _times_pow2
 from warmup_theory.numerics.curvature.result import SpectralNormResult, _vector_like
 from warmup_theory.numerics.curvature.scaling import safe_norm, scale_back
 from warmup_theory.numerics.curvature.scipy_backend import eigsh_norm
@@ -158,7 +159,8 @@ def solve_problem(problem: FlatProblem, *, method: str = "auto", tol: float = 1e
     ``stop="auto"`` resolves by n (AUTO_BRACKET_MAX); ``threads=None`` runs small problems
     (n <= ONE_THREAD_MAX) on one torch thread; ``memory_budget``/``basis_dtype``: the Lanczos basis
     (:func:`~warmup_theory.numerics.curvature.lanczos.lanczos_norm`). With the default ``max_hvps`` and a
-    ``memory_budget``, the Lanczos budget is lowered to what the budget holds (at least 3 vectors).
+    ``memory_budget``, the Lanczos budget is lowered to what the budget holds (at least 3 vectors; with
+    ``reorth="full"`` only, ``"none"`` may run without a stored basis instead, see ``hessian_spectral_norm``).
     ``warm_noise``: relative size of the fresh Gaussian part of a warm start (Lanczos only;
     :func:`~warmup_theory.numerics.curvature.certificate.start_vector`). ``reorth``, ``workspace``: Lanczos
     reorthogonalisation (``"full"`` or ``"none"``) and reusable basis memory
@@ -197,7 +199,7 @@ def _solve(problem: FlatProblem, method: str, tol: float, max_hvps: int | None, 
         out = dense_norm(problem.dense)
     else:
         budget = DEFAULT_MAX_HVPS[method] if max_hvps is None else int(max_hvps)
-        if method == "lanczos" and max_hvps is None and memory_budget is not None:
+        if method == "lanczos" and max_hvps is None and memory_budget is not None and lanczos_kw["reorth"] == "full":
             per = basis_bytes(problem.n, 1, basis_dtype)
             budget = max(min(budget, memory_budget // per + 1), 4)  # what fits (else lanczos_norm says so)
         solvers: dict[str, Callable[..., dict[str, Any]]] = {
@@ -213,6 +215,9 @@ def _solve(problem: FlatProblem, method: str, tol: float, max_hvps: int | None, 
     rounding, note = 0.0, ""
     if problem.dtype != torch.float64:
         out, rounding, note = _widen_for_rounding(problem, out, method, tol, stop)
+    if out.get("basis") == "two-pass":
+        note = (f"{note}; " if note else "") + ("no stored basis (memory_budget): the Ritz vector was rebuilt by a "
+                                                f"second pass, {out['steps'] - 1} of the {out['hvps']} HVPs")
     if "arpack_converged" in out:
         arpack = "ARPACK converged" if out["arpack_converged"] else "ARPACK did not converge"
         note = f"{arpack}; converged=False: eigsh certifies no upper end" + (f"; {note}" if note else "")
@@ -335,8 +340,11 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
         reported upper bound is then wider than tol). ``converged`` refers to the rule used,
         which the result's field ``stop`` names. Default ``"auto"``: ``"bracket"`` for
         n <= AUTO_BRACKET_MAX (20,000), ``"residual"`` above (see AUTO_BRACKET_MAX for the figures).
-    memory_budget: bytes the Lanczos basis (k_max * n * 8 for float64) may take; ``ValueError`` when an
-        explicit ``max_hvps`` does not fit, the default budget is lowered to fit.
+    memory_budget: bytes the Lanczos basis (k_max * n * 8 for float64) may take. With ``reorth="full"``:
+        ``ValueError`` when an explicit ``max_hvps`` does not fit, the default budget is lowered to fit. With
+        ``reorth="none"`` the basis is optional: as many rows as fit are stored, or, when that allows fewer
+        Lanczos steps than max_hvps // 2, none (three vectors, 24 n bytes) and the Ritz vector is rebuilt by a
+        second pass of the recurrence (m - 1 more HVPs, within max_hvps; the result's ``note`` says so).
     basis_dtype: ``torch.float64`` (default) or ``torch.float32`` (half the memory; the certificate's
         rounding allowance then uses the float32 unit round-off).
     threads: torch threads for the solve (restored afterwards); default: 1 for n <= ONE_THREAD_MAX,
