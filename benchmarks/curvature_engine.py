@@ -16,7 +16,7 @@ from torch import nn
 from warmup_theory.numerics.curvature import CurvatureTracker, model_hessian_norm
 from warmup_theory.numerics.curvature.dense import dense_norm
 from warmup_theory.numerics.curvature.hvp import FlatProblem
-from warmup_theory.numerics.curvature.lanczos import LanczosWorkspace
+from warmup_theory.numerics.curvature.lanczos import LanczosWorkspace, basis_bytes
 from warmup_theory.numerics.curvature.model import model_problem
 from warmup_theory.numerics.curvature.scipy_backend import eigsh_norm
 from warmup_theory.numerics.curvature.spectral_norm import solve_problem
@@ -71,11 +71,13 @@ def engine_rows(threads: int, quick: bool) -> list[str]:
         runs: dict[str, Any] = {}
 
         ws = LanczosWorkspace()
+        three = basis_bytes(prob.n, 3)  # a memory_budget of three vectors: reorth="none" keeps no basis
 
         def ours(stop: str, prob: FlatProblem = prob, reorth: str = "full", reuse: bool = False,
-                 ws: LanczosWorkspace = ws) -> Any:
+                 ws: LanczosWorkspace = ws, budget: int | None = None) -> Any:
             return solve_problem(prob, method="lanczos", tol=1e-6, stop=stop, threads=threads, reorth=reorth,
-                                 workspace=ws if reuse else None, generator=torch.Generator().manual_seed(1))
+                                 workspace=ws if reuse else None, generator=torch.Generator().manual_seed(1),
+                                 memory_budget=budget)
 
         def eig(prob: FlatProblem = prob) -> Any:
             return eigsh_norm(prob.hvp, prob.n, tol=1e-6, max_hvps=2000, v0=None,
@@ -85,6 +87,8 @@ def engine_rows(threads: int, quick: bool) -> list[str]:
                    "bracket, reorth=none": lambda: ours("bracket", reorth="none"),
                    "residual, reorth=none": lambda: ours("residual", reorth="none"),
                    "residual, reorth=none, workspace": lambda: ours("residual", reorth="none", reuse=True),
+                   "residual, reorth=none, no basis (3 vectors)":
+                       lambda three=three: ours("residual", reorth="none", budget=three),
                    "eigsh": eig}
         for rep in range(reps):  # minimum wall over alternating repeats (a shared CPU), baseline interleaved
             t_hvp = min(t_hvp, bare_hvp_seconds(prob, reps=10))
