@@ -92,3 +92,18 @@ def test_model_hvp_over_several_batches_matches_the_hessian() -> None:
         for s in range(2):
             v = torch.randn(flat.numel(), generator=torch.Generator().manual_seed(s), dtype=F64)
             assert torch.allclose(p.hvp(v), hess @ v, rtol=1e-10, atol=1e-12)
+
+
+def test_attention_graph_is_cached_and_its_replays_match_finite_differences() -> None:
+    """On the CPU, scaled_dot_product_attention's default (flash) kernel has no double derivative: the cached
+    graph is built with the math kernel, and replaying it (no forward pass, no kernel choice) stays exact."""
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True).to(F64).eval()
+    data = [(torch.randn(3, 5, 8, dtype=F64), torch.randn(3, 5, 8, dtype=F64))]
+    p = model_problem(layer, nn.functional.mse_loss, data)
+    h = 1e-5
+    for s in range(3):  # the first product builds the graph, the others replay it
+        v = torch.randn(p.n, generator=torch.Generator().manual_seed(s), dtype=F64)
+        fd = (p.gradient(p.w + h * v) - p.gradient(p.w - h * v)) / (2 * h)
+        assert float((p.hvp(v) - fd).norm()) <= 1e-7 * float(fd.norm())
+    assert p.modes == ["reverse-over-reverse, cached graph"]

@@ -251,9 +251,9 @@ class FlatProblem:
 
     def hvp(self, v: torch.Tensor) -> torch.Tensor:
         """Exact H(w) v (per term in the mode of ``modes``, module doc), in the problem's dtype;
-        counts one HVP."""
-        with sdpa_kernel([SDPBackend.MATH]):
-            return self._hvp(v)
+        counts one HVP. Every forward pass it runs (graph builds, the recomputing modes) uses the math
+        attention kernel, which has double and forward-mode derivatives; replays of a cached graph run none."""
+        return self._hvp(v)
 
     def clear_graphs(self) -> None:
         """Free the cached gradient graphs (they are rebuilt at the next HVP if still in budget)."""
@@ -281,7 +281,8 @@ class FlatProblem:
             return t
 
         leaf = self.w.detach().clone().requires_grad_(True)
-        with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        with torch.enable_grad(), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t), \
+                sdpa_kernel([SDPBackend.MATH]):
             val = self.terms[i][1](leaf)
             (g,) = torch.autograd.grad(val, leaf, create_graph=True, allow_unused=True, materialize_grads=True)
         self.graph_bytes += total[0]
@@ -357,13 +358,14 @@ class FlatProblem:
                     self.modes[i] = FOR
                     if self._over_budget:  # later terms would not fit either: do not build them
                         self.modes = [FOR if m == CACHED and j > i else m for j, m in enumerate(self.modes)]
-            if self.modes[i] == FOR:
-                try:
-                    out.add_(jvp(g, (self.w,), (v,))[1], alpha=c)
-                    continue
-                except RuntimeError:
-                    self.modes[i] = ROR
-            out.add_(grad(lambda u, g=g: torch.vdot(g(u), v))(self.w), alpha=c)
+            with sdpa_kernel([SDPBackend.MATH]):
+                if self.modes[i] == FOR:
+                    try:
+                        out.add_(jvp(g, (self.w,), (v,))[1], alpha=c)
+                        continue
+                    except RuntimeError:
+                        self.modes[i] = ROR
+                out.add_(grad(lambda u, g=g: torch.vdot(g(u), v))(self.w), alpha=c)
         self.hvp_count += 1
         return out.result()
 

@@ -342,7 +342,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
             # One evaluation per candidate polynomial decides whether the target width is certified
             # (margin > 0); the search for the smallest certified U then runs on the certifying candidates
             # only (or on all of them when a history is requested); after a failed test the next is
-            # scheduled by _next_test. `target` itself is certified; the bisection may stop just above it.
+            # scheduled by _next_test. `target` itself is certified; the search may stop just above it.
             target = scale * (1.0 + tol)
             margin, found = margin_and_bound(theta, S[0] ** 2, log_c=log_c, allowance=allowance, bound=target,
                                              basis_norm2=q2, recurrence_error=f_err)
