@@ -95,15 +95,27 @@ def test_model_hvp_over_several_batches_matches_the_hessian() -> None:
 
 
 def test_attention_graph_is_cached_and_its_replays_match_finite_differences() -> None:
-    """On the CPU, scaled_dot_product_attention's default (flash) kernel has no double derivative: the cached
-    graph is built with the math kernel, and replaying it (no forward pass, no kernel choice) stays exact."""
+    """On the CPU, scaled_dot_product_attention's default (flash) kernel has no double or forward-mode
+    derivative: the cached graph and its cross-check run the math kernel, and replaying the graph (no forward
+    pass, no kernel choice) stays exact. The loss is written out: F.mse_loss has no forward-mode rule inside
+    grad (hvp.py), which would skip the cross-check this test needs."""
     torch.manual_seed(0)
     layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True).to(F64).eval()
     data = [(torch.randn(3, 5, 8, dtype=F64), torch.randn(3, 5, 8, dtype=F64))]
-    p = model_problem(layer, nn.functional.mse_loss, data)
+
+    def mse(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return ((out - y) ** 2).mean()
+
+    p = model_problem(layer, mse, data)
     h = 1e-5
-    for s in range(3):  # the first product builds the graph, the others replay it
+    for s in range(3):  # the first product builds the graph and is cross-checked, the others replay it
         v = torch.randn(p.n, generator=torch.Generator().manual_seed(s), dtype=F64)
         fd = (p.gradient(p.w + h * v) - p.gradient(p.w - h * v)) / (2 * h)
         assert float((p.hvp(v) - fd).norm()) <= 1e-7 * float(fd.norm())
-    assert p.modes == ["reverse-over-reverse, cached graph"]
+    assert p.modes == ["reverse-over-reverse, cached graph"] and p.checked == {0}
+    # the cross-check runs (a wrong forward-over-reverse gradient is caught and that mode taken over)
+    q = model_problem(layer, mse, data)
+    grad_f = q._grads[0]
+    q._grads = [lambda u: 2.0 * grad_f(u)]
+    q.hvp(torch.randn(q.n, generator=torch.Generator().manual_seed(0), dtype=F64))
+    assert q.modes == ["forward-over-reverse"]

@@ -90,10 +90,19 @@ def test_public_api_runs_without_a_basis_and_says_so() -> None:
     A = sym(torch.cat([torch.linspace(-1.0, 1.0, n - 1, dtype=F64), torch.tensor([1.5], dtype=F64)]), 2)
     r = hessian_spectral_norm(lambda w: 0.5 * w @ (A @ w), torch.zeros(n, dtype=F64), method="lanczos",
                               reorth="none", memory_budget=basis_bytes(n, 8), generator=gen(0))
-    slow = hessian_spectral_norm(lambda w: 0.5 * w @ (sym(torch.linspace(-1.0, 1.0, n, dtype=F64), 4) @ w),
-                                 torch.zeros(n, dtype=F64), method="lanczos", reorth="none", tol=1e-12,
-                                 memory_budget=basis_bytes(n, 8), generator=gen(0))
-    assert 100 < slow.hvps <= 200 and "second pass" in slow.note  # the default budget doubles without a basis
+    B = sym(torch.linspace(-1.0, 1.0, n, dtype=F64), 4)
+    slow = {rows: hessian_spectral_norm(lambda w: 0.5 * w @ (B @ w), torch.zeros(n, dtype=F64), method="lanczos",
+                                        reorth="none", tol=1e-12, memory_budget=basis_bytes(n, rows),
+                                        generator=gen(0)) for rows in (8, 98, 99)}
+    # the default budget doubles without a basis: the default's 99 steps at any budget, the same bracket
+    assert slow[99].hvps == 100 and "second pass" not in slow[99].note
+    for rows in (8, 98):
+        assert slow[rows].hvps == 198 and "98 of the 198 HVPs" in slow[rows].note
+        assert slow[rows].lower == pytest.approx(slow[99].lower, rel=1e-13)
+        assert slow[rows].upper == pytest.approx(slow[99].upper, rel=1e-13)
+    with pytest.raises(ValueError, match="99 vectors"):  # not even three vectors: the default budget's message
+        hessian_spectral_norm(lambda w: 0.5 * w @ (B @ w), torch.zeros(n, dtype=F64), method="lanczos",
+                              reorth="none", memory_budget=basis_bytes(n, 2))
     assert "second pass" in r.note and r.basis_bytes == 3 * n * 8
     capped = hessian_spectral_norm(lambda w: 0.5 * w @ (A @ w), torch.zeros(n, dtype=F64), method="lanczos",
                                    reorth="none", memory_budget=basis_bytes(n, 8), generator=gen(0), max_hvps=60)

@@ -153,8 +153,10 @@ def _log_p(lam: np.ndarray, killed: np.ndarray, k: np.ndarray, lo: np.ndarray, h
 
 #: Offsets U - U0 tried first (relative to U0), then refined in log scale by _search.
 _GRID = np.logspace(-15, 3, 37)
-#: The refinement of _search: _ROUNDS rounds, each splitting the bracket into _SPLIT parts.
-_SPLIT, _ROUNDS = 16, 3
+#: The refinement of _search, (parts per round, rounds), 4096 parts either way: with an orthonormal basis a
+#: gap call costs about the same for 1 or 15 points; without (recurrence_error > 0) its cost grows with the
+#: points times m, and 4 x 6 was the fastest of 16 x 3, 8 x 4, 4 x 6 and 2 x 12 from m = 16 to 300.
+_REFINE_ORTH, _REFINE_NONORTH = (16, 3), (4, 6)
 
 
 @functools.lru_cache(maxsize=256)
@@ -346,9 +348,9 @@ def lanczos_upper_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float,
 
 def _search(cand: _Candidates, rows: np.ndarray) -> float:
     """The smallest certified U (plus the allowance) over the candidates ``rows``: a log grid of offsets above
-    each U0, then, below the first certifying grid point, _ROUNDS rounds that each split the log-offset bracket
-    into _SPLIT parts and keep the part where the gap turns positive (16^3 = 4096 parts, the resolution of 12
-    bisection steps, in 3 array calls instead of 12; the gap is increasing in U >= U0); inf if none."""
+    each U0, then, below the first certifying grid point, rounds that each split the log-offset bracket into
+    equal parts and keep the part where the gap turns positive (_REFINE_ORTH / _REFINE_NONORTH: 4096 parts, the
+    resolution of 12 bisection steps, in 3 or 6 array calls; the gap is increasing in U >= U0); inf if none."""
     u0 = cand.u0[rows]
     base = np.maximum(u0, cand.tiny)
     ok = cand.gap(u0[:, None] + base[:, None] * _GRID[None, :], rows) > 0
@@ -364,8 +366,9 @@ def _search(cand: _Candidates, rows: np.ndarray) -> float:
     if sel.size:
         a = np.log(base[sel] * _GRID[first[sel] - 1])  # gap <= 0 at u0 + exp(a), > 0 at u0 + exp(b)
         b = np.log(base[sel] * _GRID[first[sel]])
-        frac, at = np.arange(1, _SPLIT) / _SPLIT, np.arange(sel.size)
-        for _ in range(_ROUNDS):  # offset to ~0.1 % (the offset is what the bracket width is made of)
+        split, rounds = _REFINE_ORTH if cand.f_err == 0.0 else _REFINE_NONORTH
+        frac, at = np.arange(1, split) / split, np.arange(sel.size)
+        for _ in range(rounds):  # offset to ~0.1 % (the offset is what the bracket width is made of)
             t = a[:, None] + (b - a)[:, None] * frac[None, :]
             good = cand.gap(u0[sel][:, None] + np.exp(t), rows[sel]) > 0
             i = np.argmax(good, axis=1)  # the first certifying point, if any

@@ -33,8 +33,9 @@ cached term to forward-over-reverse; one without forward-mode support inside ``g
 2.13 ``F.mse_loss`` fails with "ZeroTensors are immutable") moves it to reverse-over-reverse.
 All three give the same H v up to floating-point rounding (checked to 1e-10 relative in float64
 in ``tests/test_curvature.py``).
-Scaled-dot-product attention runs on its "math" back-end inside HVPs and dense Hessians (the
-fused CPU/flash kernels have no second derivative).
+Scaled-dot-product attention runs on its "math" back-end in every forward pass of an HVP or a dense
+Hessian (the fused CPU/flash kernels have no second or forward-mode derivative); a cached graph built
+that way is replayed as it is.
 
 >>> import torch
 >>> A = torch.tensor([[2., 1.], [1., -3.]], dtype=torch.float64)
@@ -251,8 +252,9 @@ class FlatProblem:
 
     def hvp(self, v: torch.Tensor) -> torch.Tensor:
         """Exact H(w) v (per term in the mode of ``modes``, module doc), in the problem's dtype;
-        counts one HVP. Every forward pass it runs (graph builds, the recomputing modes) uses the math
-        attention kernel, which has double and forward-mode derivatives; replays of a cached graph run none."""
+        counts one HVP. Every forward pass it runs (a graph build and its cross-check, the recomputing modes)
+        uses the math attention kernel, which has double and forward-mode derivatives; replays of a cached
+        graph run none."""
         return self._hvp(v)
 
     def clear_graphs(self) -> None:
@@ -307,7 +309,8 @@ class FlatProblem:
             # @once_differentiable, whose create_graph gradient silently drops terms) must not
             # give a wrong H v. Disagreement beyond sqrt(eps): this term uses forward-over-reverse.
             try:
-                ref: torch.Tensor = jvp(self._grads[i], (self.w,), (v,))[1]
+                with sdpa_kernel([SDPBackend.MATH]):  # a forward pass (the fused kernels have no forward mode)
+                    ref: torch.Tensor = jvp(self._grads[i], (self.w,), (v,))[1]
             except RuntimeError:  # no forward-mode rule: nothing to compare with
                 self.checked.add(i)
                 return hv

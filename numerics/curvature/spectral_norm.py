@@ -203,8 +203,8 @@ def _solve(problem: FlatProblem, method: str, tol: float, max_hvps: int | None, 
             fit = memory_budget // basis_bytes(problem.n, 1, basis_dtype)
             if lanczos_kw["reorth"] == "full":
                 budget = max(min(budget, fit + 1), 4)  # what fits (else lanczos_norm says so)
-            elif fit < budget // 2:  # no basis will be kept: the default's steps, at twice the products
-                budget *= 2
+            elif fit < budget - 1 and basis_bytes(problem.n, 3) <= memory_budget:  # fewer rows than the default's
+                budget = 2 * (budget - 1)  # steps: keep no basis and take those steps at twice the products
         solvers: dict[str, Callable[..., dict[str, Any]]] = {
             "lanczos": lanczos_norm, "power": power_norm, "eigsh": eigsh_norm}
         solver = solvers[method]
@@ -347,8 +347,9 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
         ``ValueError`` when an explicit ``max_hvps`` does not fit, the default budget is lowered to fit. With
         ``reorth="none"`` the basis is optional: as many rows as fit are stored, or, when that allows fewer
         Lanczos steps than max_hvps // 2, none (three vectors, 24 n bytes) and the Ritz vector is rebuilt by a
-        second pass of the recurrence (m - 1 more HVPs, within max_hvps; the result's ``note`` says so). The
-        default max_hvps is then doubled (200), so such a run gets the default's ~100 steps.
+        second pass of the recurrence (m - 1 more HVPs, within max_hvps; the result's ``note`` says so). With
+        the default max_hvps, a budget that holds fewer rows than the default's 99 steps (but three vectors)
+        doubles it (198): the run keeps no basis and gets those 99 steps, so more memory never buys fewer steps.
     basis_dtype: ``torch.float64`` (default) or ``torch.float32`` (half the memory; the certificate's
         rounding allowance then uses the float32 unit round-off).
     threads: torch threads for the solve (restored afterwards); default: 1 for n <= ONE_THREAD_MAX,
