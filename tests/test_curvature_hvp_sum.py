@@ -119,3 +119,15 @@ def test_attention_graph_is_cached_and_its_replays_match_finite_differences() ->
     q._grads = [lambda u: 2.0 * grad_f(u)]
     q.hvp(torch.randn(q.n, generator=torch.Generator().manual_seed(0), dtype=F64))
     assert q.modes == ["forward-over-reverse"]
+
+
+def test_well_posedness_checks_run_on_the_path_of_the_hvps() -> None:
+    """A loss whose value without gradients differs (as nn.TransformerEncoderLayer's fused inference path may, by
+    a bfloat16 rounding) is deterministic where the HVPs run: no 'not deterministic' error, the exact H."""
+    def loss(w: torch.Tensor) -> torch.Tensor:
+        return (1.0 if torch.is_grad_enabled() else 1.01) * (w * w).sum()
+
+    r = hessian_spectral_norm(loss, torch.ones(4, dtype=F64), generator=torch.Generator().manual_seed(1))
+    assert r.lower <= 2.0 <= r.upper and abs(r.value - 2.0) <= 1e-12
+    with pytest.raises(ValueError, match="not deterministic"):  # randomness on that path is still caught
+        hessian_spectral_norm(lambda w: (torch.rand(()) + 1.0) * (w * w).sum(), torch.ones(4, dtype=F64))
