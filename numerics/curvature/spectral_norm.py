@@ -334,7 +334,8 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
     method: ``"auto" | "dense" | "lanczos" | "power" | "eigsh"`` (module docstring).
     tol: relative bracket width to reach, (upper - lower) <= tol * lower (power: relative change).
     max_hvps: HVP budget (default 100 for Lanczos, 400 eigsh, 1000 power); when exhausted the
-        result has ``converged=False`` and the bracket reached.
+        result has ``converged=False`` and the bracket reached. With HVPs in a dtype other than float64, one
+        float64 product beyond it measures their rounding (``hvps`` counts it; ``note`` says so).
     v0: warm start, a vector shaped like ``params`` or a previous :class:`SpectralNormResult`.
     generator: ``torch.Generator`` for the random start (reproducibility).
     delta: failure probability of the probabilistic upper bound (Lanczos / power).
