@@ -228,7 +228,7 @@ class FlatProblem:
         and a second evaluation agrees to 1e-4 relative (dropout or a model left in training mode make every HVP a
         different random matrix). Both evaluations run with gradients on, as the HVPs do: without them torch may
         take other kernels (e.g. the fused inference path of ``nn.TransformerEncoderLayer``), whose rounding in
-        bfloat16 alone exceeds 1e-4. Costs two forward passes; raises ``ValueError`` saying which check failed."""
+        bfloat16 alone can exceed 1e-4. Costs two forward passes; raises ``ValueError`` saying which check failed."""
         f0 = f1 = 0.0
         for first in (True, False):
             total = 0.0
