@@ -161,7 +161,8 @@ _REFINE_ORTH, _REFINE_NONORTH = (16, 3), (4, 6)
 
 @functools.lru_cache(maxsize=256)
 def _layout(m: int, max_top: int, max_bottom: int, breakdown: bool) -> tuple[np.ndarray, ...]:
-    """The candidates of m Ritz values, which depend on m alone: s (top roots deflated), r (bottom roots),
+    """The candidates of m Ritz values, which depend on m, max_top, max_bottom and breakdown alone: s (top
+    roots deflated), r (bottom roots),
     the (C, max_top + max_bottom) mask and indices (into the ascending Ritz values) of the deflated roots
     (columns < max_bottom hold the r smallest, the others the s largest), and the Chebyshev degree k
     (deg q = m - 1, or m at a breakdown, minus s + r; k >= 1). Cached: a Lanczos run asks for every m once
@@ -237,8 +238,10 @@ class _Candidates:
         lp = _log_p(np.concatenate([u, -u], axis=1), self.killed[sel], self.k[sel], self.lo[sel], self.hi[sel])
         lp_pos, lp_neg = lp[:, : u.shape[1]], lp[:, u.shape[1]:]
         log_c = self.log_c if self.f_err == 0.0 else self._log_c_eff(u, sel, lp_pos, lp_neg)
-        out: np.ndarray = 2.0 * log_c + np.minimum(lp_pos, lp_neg) - self.log_g[sel][:, None] - self.log_q2
-        return out
+        with np.errstate(invalid="ignore"):
+            out: np.ndarray = 2.0 * log_c + np.minimum(lp_pos, lp_neg) - self.log_g[sel][:, None] - self.log_q2
+        # -inf - (-inf): no overlap left (c_eff <= 0) against G = 0 certifies nothing
+        return np.where(np.isnan(out), -np.inf, out)
 
     def _log_c_eff(self, u: np.ndarray, sel: np.ndarray, lp_pos: np.ndarray, lp_neg: np.ndarray) -> np.ndarray:
         """log(c - ||F|| rho(U)) (-inf where <= 0): the overlap left after the recurrence error (module doc,
@@ -312,7 +315,7 @@ def margin_and_bound(theta: ArrayLike, weights: ArrayLike, *, log_c: float, allo
         return -math.inf, math.inf
     gaps = cand.gap(np.full((sel.size, 1), u), sel)[:, 0]
     margin = float(np.max(gaps))
-    if margin <= 0 or not search:
+    if not margin > 0 or not search:
         return margin, math.inf
     return margin, min(bound, _search(cand, sel[gaps > 0]))
 

@@ -49,7 +49,7 @@ from warmup_theory.numerics.curvature.certificate import (
     margin_and_bound,
     start_vector,
 )
-from warmup_theory.numerics.curvature.recurrence import _next_vector, _times_pow2, _two_pass_ritz, _update
+from warmup_theory.numerics.curvature.recurrence import _next_vector, _product, _times_pow2, _two_pass_ritz, _update
 from warmup_theory.numerics.curvature.scaling import operator_exponent, safe_norm, scale_back
 
 __all__ = ["lanczos_norm", "basis_bytes", "DGKS", "LanczosWorkspace", "REORTH"]
@@ -168,12 +168,12 @@ def _check_finite(w: torch.Tensor) -> None:
         raise ValueError("the Hessian-vector product is not finite at the given parameters")
 
 
-def _ritz_needed(j: int, n: int, steps_max: int, next_test: int, stop: str, history: bool, small_b: bool) -> bool:
+def _ritz_needed(j: int, steps_max: int, next_test: int, stop: str, history: bool, small_b: bool) -> bool:
     """Whether step j (0-based) needs the Ritz values and vectors of T_{j+1}: a stop test is due, a history is
-    kept, it is the last possible step, or b may be a breakdown (``small_b``: b <= 16 (j+1) u (max|alpha| +
-    2 max beta) >= the allowance, as ||T||_2 <= max|alpha| + 2 max beta by Gershgorin). Otherwise nothing
-    reads them and the O(m^2) tridiagonal eigensolve is skipped; the run is the same either way."""
-    return history or stop == "residual" or j + 1 in (n, steps_max) or j >= max(2, next_test) or small_b
+    kept, it is the last possible step (steps_max <= n), or b may be a breakdown (``small_b``: b <= 16 (j+1) u
+    (max|alpha| + 2 max beta) >= the allowance, as ||T||_2 <= max|alpha| + 2 max beta by Gershgorin). Otherwise
+    nothing reads them and the O(m^2) tridiagonal eigensolve is skipped; the run is the same either way."""
+    return history or stop == "residual" or j + 1 == steps_max or j >= max(2, next_test) or small_b
 
 
 def _nonorth_terms(m: int, n: int, u_basis: float, f_err2: float) -> tuple[float, float]:
@@ -199,19 +199,20 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     (4 for float32). ``memory_budget`` (bytes, optional) caps it: ``ValueError`` when the basis does
     not fit. With ``reorth="none"`` the basis is optional and the layout with more steps is taken: as many
     rows as fit, or no basis (three float64 vectors; m <= max_hvps // 2 steps, the Ritz vector rebuilt by a
-    second pass of the recurrence, ``basis="two-pass"``).
+    second pass of the recurrence, ``basis="two-pass"``); a budget that holds neither the basis nor three
+    float64 vectors is a ``ValueError``.
     Reorthogonalisation: full, blocked classical Gram-Schmidt (two matrix-vector products over the
     basis per pass), a second pass when the DGKS criterion asks for it. A float32 basis
     halves memory and traffic; the rounding allowance of the certificate then uses u(float32).
     ``warm_noise``: relative size of the Gaussian part mixed into a warm start ``v0``
     (:func:`~warmup_theory.numerics.curvature.certificate.start_vector`).
     ``reorth="none"``: plain three-term recurrence (one HVP and O(n) work per step; the basis is
-    still stored, for the Ritz vector); the certificate then uses the non-orthogonal form of the
-    lemma (certificate.py, "Without reorthogonalisation": ||Q_m||_F^2 and the recurrence's rounding
-    ||F_m|| enter), the result is never "deterministic", and ghost Ritz values may appear. A breakdown
-    (beta_m <= the rounding allowance, e.g. few distinct eigenvalues) stops the run; the bound is then the
-    better of the plain form and the breakdown form (certificate.py, "Breakdown": beta_m joins ||F_m||,
-    one polynomial degree more).
+    stored for the Ritz vector unless ``memory_budget`` says otherwise, see above); the certificate then
+    uses the non-orthogonal form of the lemma (certificate.py, "Without reorthogonalisation": ||Q_m||_F^2 and
+    the recurrence's rounding ||F_m|| enter), the result is never "deterministic", and ghost Ritz values may
+    appear. A breakdown (beta_m <= the rounding allowance, e.g. few distinct eigenvalues) stops the run; the
+    bound is then the better of the plain form and the breakdown form (certificate.py, "Breakdown": beta_m
+    joins ||F_m||, one polynomial degree more).
     ``workspace``: reuse the basis memory of earlier runs (:class:`LanczosWorkspace`).
     """
     if stop not in ("bracket", "residual"):
@@ -239,7 +240,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     log_c = log_c_delta + math.log(delta)
     Q = (workspace or LanczosWorkspace()).basis(rows, n, basis_dtype, device)
     Q[0] = q
-    q0 = q if stored else q.clone()
+    q0 = q  # never written in place: the start vector of a second pass
     scratch = torch.empty(n if full else 0, dtype=basis_dtype, device=device)  # for _project_out only
     q_prev = q  # not read before step 1
     alpha: list[float] = []
@@ -260,13 +261,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     next_test, last_margin = 0, (-1, -math.inf, NEXT_TEST_RATE)  # when to test the certificate next
     k = 0  # the run is on H / 2**k (scaling.operator_exponent of the first product; 0 at normal scales)
     for j in range(steps_max):
-        hv = matvec(q)
-        if hv.dtype == torch.float64 and hv.device == device and hv.is_contiguous():
-            w = hv.reshape(-1)
-        else:  # a float32 (or other) product, or one whose entries may share memory (an expanded tensor, which
-            # the in-place updates below cannot write): copied into one reused float64 buffer, no fresh allocation
-            w = w64 = torch.empty(n, dtype=torch.float64, device=device) if w64 is None else w64
-            w.copy_(hv.reshape(-1))
+        w, w64 = _product(matvec, q, w64)
         hvps += 1
         if j == 0:  # later products are checked through a and b (a non-finite entry makes them NaN/inf)
             _check_finite(w)
@@ -298,7 +293,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
         if not (math.isfinite(a) and math.isfinite(b)):
             raise ValueError("the Hessian-vector product is not finite at the given parameters")
         a_max = max(a_max, abs(a))
-        if not _ritz_needed(j, n, steps_max, next_test, stop, history is not None,
+        if not _ritz_needed(j, steps_max, next_test, stop, history is not None,
                             b <= 16.0 * (j + 1) * u_basis * max(a_max + 2.0 * b_max, b)):
             beta.append(b)
             b_max = max(b_max, b)
@@ -380,7 +375,7 @@ def lanczos_norm(matvec: Callable[[torch.Tensor], torch.Tensor], n: int, *, tol:
     if stored:
         y = (torch.as_tensor(S[:, top], dtype=basis_dtype, device=device) @ Q[:m]).to(torch.float64)
     else:
-        y = _two_pass_ritz(matvec, q0, alpha, beta, S[:, top], k)
+        y = _two_pass_ritz(matvec, Q, q0, alpha, beta, S[:, top], k)
         hvps += m - 1
     y = y / torch.linalg.vector_norm(y)
     hy = matvec(y).to(dtype=torch.float64, device=device).reshape(-1)

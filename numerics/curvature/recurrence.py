@@ -45,20 +45,37 @@ def _update(w: torch.Tensor, Q: torch.Tensor, j: int, a: float, b_prev: float, c
     w.addmv_(Q[min(lo, hi): min(lo, hi) + 2].T, coef if coef.device == w.device else coef.to(w.device))
 
 
-def _two_pass_ritz(matvec: Callable[[torch.Tensor], torch.Tensor], q0: torch.Tensor, alpha: list[float],
-                   beta: list[float], s: np.ndarray, k: int) -> torch.Tensor:
+def _product(matvec: Callable[[torch.Tensor], torch.Tensor], q: torch.Tensor,
+             buf: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """(H q as a flat float64 vector, the copy buffer): the product itself when it is a contiguous float64 tensor
+    on q's device, else (a float32 product, or an expanded one whose entries share memory and cannot be updated
+    in place) copied into ``buf``, allocated on first use and returned for reuse. It may still be q itself (a
+    matvec returning its input): the caller checks before updating in place."""
+    hv = matvec(q)
+    if hv.dtype == torch.float64 and hv.device == q.device and hv.is_contiguous():
+        return hv.reshape(-1), buf
+    buf = torch.empty(q.numel(), dtype=torch.float64, device=q.device) if buf is None else buf
+    buf.copy_(hv.reshape(-1))
+    return buf, buf
+
+
+def _two_pass_ritz(matvec: Callable[[torch.Tensor], torch.Tensor], ring: torch.Tensor, q0: torch.Tensor,
+                   alpha: list[float], beta: list[float], s: np.ndarray, k: int) -> torch.Tensor:
     """sum_i s_i q_i for a run that kept no basis: the recurrence is run again from q_0 with the stored alpha,
-    beta and the same operations (len(s) - 1 more products), so with a deterministic matvec the vectors are
-    the first pass's, bit for bit; any unit y gives the deterministic lower bound ||H y|| in any case."""
-    ring = torch.empty(2, q0.numel(), dtype=torch.float64, device=q0.device)
+    beta and the same operations on the first pass's two-row float64 ``ring`` (len(s) - 1 more products), so
+    with a deterministic matvec the vectors are the first pass's, bit for bit; any unit y gives the
+    deterministic lower bound ||H y|| in any case."""
     coef_np = np.zeros(2)
     coef = torch.from_numpy(coef_np)
     ring[0] = q0
     q = ring[0]
     y = q0 * float(s[0])
+    buf = None
     for j in range(len(s) - 1):
-        w = matvec(q).to(dtype=torch.float64, device=q0.device).reshape(-1).clone()
+        w, buf = _product(matvec, q, buf)
         w = _times_pow2(w, -k)
+        if w.data_ptr() == q.data_ptr():  # matvec returned its input: do not overwrite q
+            w = w.clone()
         if j == 0:
             w.add_(q, alpha=-alpha[0])
         else:
