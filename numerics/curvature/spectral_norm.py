@@ -351,6 +351,7 @@ def hessian_spectral_norm(loss_fn: Callable[[Any], torch.Tensor], params: Any, *
         second pass of the recurrence (m - 1 more HVPs, within max_hvps; the result's ``note`` says so). With
         the default max_hvps, a budget that holds fewer rows than the default's 99 steps (but three vectors)
         doubles it (198): the run keeps no basis and gets those 99 steps, so more memory never buys fewer steps.
+        A budget that holds neither the basis nor three float64 vectors is a ``ValueError``.
     basis_dtype: ``torch.float64`` (default) or ``torch.float32`` (half the memory; the certificate's
         rounding allowance then uses the float32 unit round-off).
     threads: torch threads for the solve (restored afterwards); default: 1 for n <= ONE_THREAD_MAX,
