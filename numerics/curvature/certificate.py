@@ -162,11 +162,10 @@ _REFINE_ORTH, _REFINE_NONORTH = (16, 3), (4, 6)
 @functools.lru_cache(maxsize=256)
 def _layout(m: int, max_top: int, max_bottom: int, breakdown: bool) -> tuple[np.ndarray, ...]:
     """The candidates of m Ritz values, which depend on m, max_top, max_bottom and breakdown alone: s (top
-    roots deflated), r (bottom roots),
-    the (C, max_top + max_bottom) mask and indices (into the ascending Ritz values) of the deflated roots
-    (columns < max_bottom hold the r smallest, the others the s largest), and the Chebyshev degree k
-    (deg q = m - 1, or m at a breakdown, minus s + r; k >= 1). Cached: a Lanczos run asks for every m once
-    per certificate test. The arrays are read-only."""
+    roots deflated), r (bottom roots), the (C, max_top + max_bottom) mask and indices (into the ascending Ritz
+    values) of the deflated roots (columns < max_bottom hold the r smallest, the others the s largest), and the
+    Chebyshev degree k (deg q = m - 1, or m at a breakdown, minus s + r; k >= 1). Cached: a Lanczos run asks for
+    every m once per certificate test. The arrays are read-only."""
     s_grid, r_grid = np.meshgrid(np.arange(max_top + 1), np.arange(max_bottom + 1), indexing="ij")
     s_all, r_all = s_grid.ravel(), r_grid.ravel()
     deg = m if breakdown else m - 1  # the largest degree of q = sqrt(P)
